@@ -1,0 +1,84 @@
+"""All of Ringkas's settings in one place.
+
+Every field is read from the environment with the prefix ``RINGKAS_`` (``max_article_chars``
+is ``RINGKAS_MAX_ARTICLE_CHARS``). ``REDIS_URL`` is also accepted without the prefix, since
+that is the name docker-compose files and hosting platforms use.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RINGKAS_", extra="ignore", populate_by_name=True)
+
+    # --- infrastructure -------------------------------------------------------------------
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("RINGKAS_REDIS_URL", "REDIS_URL"),
+        description="Redis for the Celery broker, Celery results and the job store.",
+    )
+    job_ttl_s: int = Field(
+        default=7 * 24 * 3600, ge=60, description="How long a job and its results are kept."
+    )
+
+    # --- models: a hub id or a local folder each (see models/registry.py) ------------------
+    model_translate_id_en: str = Field(
+        default="Helsinki-NLP/opus-mt-id-en", description="Indonesian→English translation model."
+    )
+    model_translate_en_id: str = Field(
+        default="Helsinki-NLP/opus-mt-en-id", description="English→Indonesian translation model."
+    )
+    model_brief_en: str = Field(
+        default="sshleifer/distilbart-cnn-12-6",
+        description="English summarizer that writes the briefs.",
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto", description="Where models run; auto picks CUDA when torch sees a GPU."
+    )
+    torch_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Intra-op threads per worker process (torch.set_num_threads).",
+    )
+
+    # --- decoding ------------------------------------------------------------------------
+    num_beams: int = Field(default=4, ge=1, le=8, description="Beam size for translation.")
+    max_batch_tokens: int = Field(
+        default=2048, ge=64, description="Source tokens per translation batch (padded)."
+    )
+    no_repeat_ngram_size: int = Field(
+        default=4, ge=0, description="Blocks repeated n-grams: guards against decoder loops."
+    )
+    repetition_penalty: float = Field(default=1.0, ge=1.0, le=2.0)
+    brief_max_sentences: int = Field(default=3, ge=1, le=10)
+    brief_max_words: int = Field(default=60, ge=10, le=400)
+    brief_num_beams: int = Field(default=2, ge=1, le=8)
+
+    # --- request limits --------------------------------------------------------------------
+    max_article_chars: int = Field(default=20_000, ge=100, description="Per article in a job.")
+    max_articles_per_job: int = Field(default=100, ge=1)
+    max_sync_chars: int = Field(default=2_000, ge=10, description="Per POST /v1/translate.")
+    sync_timeout_s: float = Field(
+        default=60.0, gt=0, description="How long POST /v1/translate waits for a worker."
+    )
+
+    # --- worker ------------------------------------------------------------------------------
+    task_soft_time_limit_s: int = Field(default=600, ge=1)
+    task_time_limit_s: int = Field(default=660, ge=1)
+    task_max_retries: int = Field(default=3, ge=0)
+    worker_max_tasks_per_child: int = Field(
+        default=200, ge=1, description="Recycle a worker process after this many tasks (memory)."
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

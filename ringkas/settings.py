@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         default="sshleifer/distilbart-cnn-12-6",
         description="English summarizer that writes the briefs.",
     )
+    hub_offline: bool = Field(
+        default=False,
+        description="Never contact the model hub: load only local folders and the hub cache.",
+    )
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto", description="Where models run; auto picks CUDA when torch sees a GPU."
     )

@@ -1,0 +1,64 @@
+"""Splitting text that is too long for a model into pieces that fit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Where a long sentence may be cut, best first: clause punctuation, then spaces.
+_CLAUSE_BREAK = re.compile(r"(?<=[;:,])\s+|\s+(?=[-–—]\s)")
+
+
+def split_to_fit(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    """Cuts ``text`` into consecutive pieces of at most ``max_tokens`` tokens each.
+
+    Cuts at clause punctuation where possible, else between words, else inside a word.
+    Joining the pieces with single spaces gives the text back (whitespace normalised).
+    """
+    if count_tokens(text) <= max_tokens:
+        return [text]
+    pieces: list[str] = []
+    for unit in _units(text, count_tokens, max_tokens):
+        if pieces and count_tokens(f"{pieces[-1]} {unit}") <= max_tokens:
+            pieces[-1] = f"{pieces[-1]} {unit}"
+        else:
+            pieces.append(unit)
+    return pieces
+
+
+def pack(sentences: list[str], count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    """Joins consecutive sentences into as few chunks of at most ``max_tokens`` as it can."""
+    chunks: list[str] = []
+    for sentence in sentences:
+        for piece in split_to_fit(sentence, count_tokens, max_tokens):
+            if chunks and count_tokens(f"{chunks[-1]} {piece}") <= max_tokens:
+                chunks[-1] = f"{chunks[-1]} {piece}"
+            else:
+                chunks.append(piece)
+    return chunks
+
+
+def _units(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    """The smallest pieces needed: clauses, or words of an over-long clause, or characters."""
+    units: list[str] = []
+    for clause in _CLAUSE_BREAK.split(text):
+        if count_tokens(clause) <= max_tokens:
+            units.append(clause)
+            continue
+        for word in clause.split():
+            if count_tokens(word) <= max_tokens:
+                units.append(word)
+            else:
+                units.extend(_split_word(word, count_tokens, max_tokens))
+    return [u for u in units if u]
+
+
+def _split_word(word: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for char in word:
+        if current and count_tokens(current + char) > max_tokens:
+            parts.append(current)
+            current = ""
+        current += char
+    return [*parts, current] if current else parts

@@ -1,0 +1,108 @@
+"""Loads models lazily, once per process, from a model-hub id or a local folder.
+
+Nothing is loaded at import time: a Celery worker process loads a model the first time a task
+needs it and keeps it for the rest of its life (``lru_cache``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from models.build import is_demo_model
+from models.errors import ModelUnavailable
+from models.registry import lookup, model_spec
+from ringkas.settings import Settings
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model ready for ``generate``.
+
+    Attributes:
+        key: Registry key, e.g. ``"translate:id-en"``.
+        spec: The hub id or folder it came from.
+        model: The ``transformers`` model, in eval mode, on ``device``.
+        tokenizer: Its tokenizer.
+        device: ``"cpu"`` or ``"cuda"``.
+        is_demo: True for random-weight models built by ``models.build``.
+        max_source_tokens: The longest input the model takes, in tokens (``</s>`` included).
+    """
+
+    key: str
+    spec: str
+    model: Any
+    tokenizer: Any
+    device: str
+    is_demo: bool
+    max_source_tokens: int
+
+
+def load_model(key: str, settings: Settings) -> LoadedModel:
+    """The model for a registry key, as configured in ``settings``; loaded once per process.
+
+    Raises:
+        UnknownModel: ``key`` is not in the registry.
+        ModelUnavailable: the model is neither a local folder nor loadable from the hub.
+    """
+    return _load(key, model_spec(key, settings), settings.device, settings.torch_threads,
+                 settings.hub_offline)
+
+
+@lru_cache(maxsize=8)
+def _load(key: str, spec: str, device: str, threads: int, offline: bool) -> LoadedModel:
+    import torch
+    from transformers import (
+        AutoConfig,
+        AutoModelForSeq2SeqLM,
+        AutoTokenizer,
+        MarianMTModel,
+        MarianTokenizer,
+    )
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # worker logs, not terminals
+
+    entry = lookup(key)
+    folder = Path(spec).expanduser()
+    is_local = folder.is_dir()
+    if not is_local and (spec.startswith((".", "/", "~")) or folder.exists()):
+        raise ModelUnavailable(key, spec, entry.env_var, "that folder does not exist")
+
+    torch.set_num_threads(threads)
+    model_cls, tokenizer_cls = (
+        (MarianMTModel, MarianTokenizer)
+        if entry.kind == "marian"
+        else (AutoModelForSeq2SeqLM, AutoTokenizer)
+    )
+    source = str(folder) if is_local else spec
+    try:
+        # The config first: it fails cleanly (OSError) where a tokenizer may fail obscurely.
+        AutoConfig.from_pretrained(source, local_files_only=offline or is_local)
+        tokenizer = tokenizer_cls.from_pretrained(source, local_files_only=offline or is_local)
+        model = model_cls.from_pretrained(source, local_files_only=offline or is_local)
+    except OSError as exc:  # transformers reports missing files and unreachable hubs as OSError
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelUnavailable(key, spec, entry.env_var, reason) from exc
+
+    resolved = _pick_device(device)
+    model.to(resolved).eval()
+    return LoadedModel(
+        key=key,
+        spec=spec,
+        model=model,
+        tokenizer=tokenizer,
+        device=resolved,
+        is_demo=is_local and is_demo_model(folder),
+        max_source_tokens=int(model.config.max_position_embeddings),
+    )
+
+
+def _pick_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device

@@ -15,7 +15,7 @@ from sentencex import segment
 
 # Indonesian abbreviations written with a full stop, lower-cased. Single letters ("H.",
 # "R.") and dotted acronyms ("S.H.", "a.n.") are handled by _INITIAL below.
-INDONESIAN_ABBREVIATIONS = frozenset(  # noqa: SIM905 (a word list reads better as text)
+INDONESIAN_ABBREVIATIONS = frozenset(
     """
     pt tbk cv rp jl jln gg kec kab kel prov rt rw
     dll dsb dst dkk tsb yth sdr sdri bpk ny nn

@@ -83,7 +83,9 @@ def _load(key: str, spec: str, device: str, threads: int, offline: bool) -> Load
         AutoConfig.from_pretrained(source, local_files_only=offline or is_local)
         tokenizer = tokenizer_cls.from_pretrained(source, local_files_only=offline or is_local)
         model = model_cls.from_pretrained(source, local_files_only=offline or is_local)
-    except OSError as exc:  # transformers reports missing files and unreachable hubs as OSError
+    # transformers reports missing files and unreachable hubs as OSError, a folder that
+    # holds no model as ValueError.
+    except (OSError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelUnavailable(key, spec, entry.env_var, reason) from exc
 

@@ -41,7 +41,7 @@ class TransformersSummarizer:
 
     An article longer than the model's input is cut at sentence boundaries into chunks that
     fit; each chunk is summarized and, where there were several, their summaries are
-    summarized once more (map, then reduce).
+    summarized again until one is left (map, then reduce).
     """
 
     def __init__(self, loaded: LoadedModel, options: BriefOptions) -> None:
@@ -54,11 +54,13 @@ class TransformersSummarizer:
         sentences = [s for p in split_paragraphs(text) for s in split_sentences(p, "en")]
         if not sentences:
             return ""
-        chunks = pack(sentences, self._count, self._loaded.max_source_tokens)
-        summaries = self._generate(chunks)
-        if len(summaries) == 1:
-            return summaries[0]
-        return self._generate(pack(summaries, self._count, self._loaded.max_source_tokens))[0]
+        summaries = self._generate(pack(sentences, self._count, self._loaded.max_source_tokens))
+        while len(summaries) > 1:
+            chunks = pack(summaries, self._count, self._loaded.max_source_tokens)
+            if len(chunks) >= len(summaries):  # summaries too long to merge: truncate instead
+                chunks = [" ".join(summaries)]
+            summaries = self._generate(chunks)
+        return summaries[0]
 
     def _count(self, text: str) -> int:
         return len(self._loaded.tokenizer(text, verbose=False).input_ids)

@@ -223,7 +223,7 @@ def _build_tiny_bart(folder: Path, key: str) -> None:
     bpe.train_from_iterator(_training_lines(), vocab_size=2000, special_tokens=specials)
     bpe.save_model(str(folder))
     tokenizer = BartTokenizer(
-        vocab=str(folder / "vocab.json"), merges=str(folder / "merges.txt"), model_max_length=256
+        vocab=str(folder / "vocab.json"), merges=str(folder / "merges.txt"), model_max_length=1024
     )
     tokenizer.save_pretrained(folder)
 
@@ -237,7 +237,7 @@ def _build_tiny_bart(folder: Path, key: str) -> None:
         decoder_attention_heads=_TINY["heads"],
         encoder_ffn_dim=_TINY["ffn"],
         decoder_ffn_dim=_TINY["ffn"],
-        max_position_embeddings=256,
+        max_position_embeddings=1024,  # as distilbart-cnn: whole articles in one pass
         bos_token_id=0,
         pad_token_id=1,
         eos_token_id=2,

@@ -54,11 +54,17 @@ def _units(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> li
 
 
 def _split_word(word: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
+    """Cuts a word into the longest prefixes that fit, each found by bisection."""
     parts: list[str] = []
-    current = ""
-    for char in word:
-        if current and count_tokens(current + char) > max_tokens:
-            parts.append(current)
-            current = ""
-        current += char
-    return [*parts, current] if current else parts
+    rest = word
+    while rest:
+        fits, too_long = 1, len(rest) + 1  # a prefix of one character is always taken
+        while too_long - fits > 1:
+            middle = (fits + too_long) // 2
+            if count_tokens(rest[:middle]) <= max_tokens:
+                fits = middle
+            else:
+                too_long = middle
+        parts.append(rest[:fits])
+        rest = rest[fits:]
+    return parts

@@ -42,7 +42,7 @@ def test_seed_is_translated_and_briefed(seed: Path, settings: Settings) -> None:
 
 
 def test_only_the_tasks_asked_for(settings: Settings) -> None:
-    title, body = read_seed(SEEDS[0])
+    _title, body = read_seed(SEEDS[0])
     only_translation = process_article(
         ArticleRequest(text=body, source_lang="id", tasks=("translate",)), settings
     )

@@ -1,3 +1,4 @@
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -65,4 +66,4 @@ def test_long_article_is_chunked_then_reduced(short_summarizer: TransformersSumm
     assert summary.strip()
     assert calls[0] >= 4  # map over the chunks
     assert calls[-1] == 1  # then reduce to one summary
-    assert all(later < earlier for earlier, later in zip(calls, calls[1:], strict=False))
+    assert all(later < earlier for earlier, later in itertools.pairwise(calls))

@@ -190,7 +190,6 @@ def _build_tiny_marian(folder: Path, key: str) -> None:
         forced_eos_token_id=0,
         share_encoder_decoder_embeddings=True,
         scale_embedding=True,
-        static_position_embeddings=True,
         init_std=_INIT_STD,
     )
     model = MarianMTModel(config)
@@ -242,7 +241,6 @@ def _build_tiny_bart(folder: Path, key: str) -> None:
         pad_token_id=1,
         eos_token_id=2,
         decoder_start_token_id=2,
-        forced_bos_token_id=0,
         forced_eos_token_id=2,
         init_std=_INIT_STD,
     )

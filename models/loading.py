@@ -47,8 +47,13 @@ def load_model(key: str, settings: Settings) -> LoadedModel:
         UnknownModel: ``key`` is not in the registry.
         ModelUnavailable: the model is neither a local folder nor loadable from the hub.
     """
-    return _load(key, model_spec(key, settings), settings.device, settings.torch_threads,
-                 settings.hub_offline)
+    return _load(
+        key,
+        model_spec(key, settings),
+        settings.device,
+        settings.torch_threads,
+        settings.hub_offline,
+    )
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +87,7 @@ def _load(key: str, spec: str, device: str, threads: int, offline: bool) -> Load
         # The config first: it fails cleanly (OSError) where a tokenizer may fail obscurely.
         AutoConfig.from_pretrained(source, local_files_only=offline or is_local)
         tokenizer = tokenizer_cls.from_pretrained(source, local_files_only=offline or is_local)
-        model = model_cls.from_pretrained(source, local_files_only=offline or is_local)
+        model: Any = model_cls.from_pretrained(source, local_files_only=offline or is_local)
     # transformers reports missing files and unreachable hubs as OSError, a folder that
     # holds no model as ValueError.
     except (OSError, ValueError) as exc:

@@ -42,3 +42,92 @@ def build_same_shape(
 
     build_same_shape_marian(source, out)
     typer.echo(f"Same-shape model (random weights) in {out}")
+
+
+@app.command("batch")
+def batch(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help=".txt files (first line = title), .jsonl files, or folders of them."),
+    ],
+    out: Annotated[
+        Path, typer.Option(help="JSONL results, appended; a rerun skips ids done there.")
+    ] = Path("out/batch/results.jsonl"),
+    markdown: Annotated[
+        Path | None, typer.Option(help="Also write the results as Markdown here.")
+    ] = None,
+    api: Annotated[
+        str | None,
+        typer.Option(
+            "--api",
+            "--api-url",
+            help="API base URL; default: setting RINGKAS_API_URL (http://127.0.0.1:8000).",
+        ),
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Run the models in this process; no API or Redis.")
+    ] = False,
+    source_lang: Annotated[
+        str, typer.Option(help="Language of articles that do not say: id or en.")
+    ] = "id",
+    tasks: Annotated[str, typer.Option(help="Comma-separated: translate, brief.")] = (
+        "translate,brief"
+    ),
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Articles per job; default 16, at most RINGKAS_MAX_ARTICLES_PER_JOB."
+        ),
+    ] = None,
+    poll_interval: Annotated[float, typer.Option(min=0.05, help="Seconds between polls.")] = 1.0,
+    jobs_in_flight: Annotated[int, typer.Option(min=1, help="Jobs submitted at once.")] = 2,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Translate and brief many articles, through the API (default) or locally (--local)."""
+    from ringkas.batch_command import BatchOptions, run_batch_command
+
+    code = run_batch_command(
+        BatchOptions(
+            inputs=inputs,
+            out=out,
+            markdown=markdown,
+            api=api,
+            local=local,
+            source_lang=source_lang,
+            tasks=tasks,
+            chunk_size=chunk_size,
+            poll_interval_s=poll_interval,
+            jobs_in_flight=jobs_in_flight,
+            progress=progress,
+        ),
+        echo=typer.echo,
+    )
+    raise typer.Exit(code)
+
+
+@app.command("demo")
+def demo(
+    inputs: Annotated[
+        list[Path] | None, typer.Argument(help="Articles to run [default: seeds/].")
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option(help="Where results.jsonl, results.md and the logs go.")
+    ] = Path("out/demo"),
+    models_dir: Annotated[
+        Path, typer.Option(help="Where the demo models are built, when used.")
+    ] = Path("var/demo-models"),
+    ready_timeout: Annotated[
+        float, typer.Option(min=1, help="Seconds to wait for the API and the worker.")
+    ] = 180.0,
+) -> None:
+    """The main job: the seeds through API → Redis → Celery worker → models, printed and saved."""
+    from ringkas.demo import DemoOptions, run_demo
+    from ringkas.settings import get_settings
+
+    options = DemoOptions(
+        inputs=inputs or [Path("seeds")],
+        out_dir=out_dir,
+        models_dir=models_dir,
+        ready_timeout_s=ready_timeout,
+    )
+    raise typer.Exit(run_demo(options, get_settings()))

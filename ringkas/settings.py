@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     job_ttl_s: int = Field(
         default=7 * 24 * 3600, ge=60, description="How long a job and its results are kept."
     )
+    api_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where `ringkas batch` sends jobs (its --api option overrides it).",
+    )
 
     # --- models: a hub id or a local folder each (see models/registry.py) ------------------
     model_translate_id_en: str = Field(

@@ -42,3 +42,9 @@ def settings(demo_env: dict[str, str]) -> Settings:
     """Settings with the demo models and the test Redis database."""
     values = {k.removeprefix("RINGKAS_").lower(): v for k, v in demo_env.items()}
     return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def test_redis_url() -> str:
+    """The test Redis database (TEST_REDIS_URL), for tests that need no models."""
+    return TEST_REDIS_URL

@@ -1,0 +1,5 @@
+"""``python -m ringkas …``: the same as the ``ringkas`` command."""
+
+from ringkas.cli import app
+
+app()

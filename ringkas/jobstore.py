@@ -1,0 +1,305 @@
+"""The job store: jobs, their articles and per-article state, kept in Redis.
+
+The API writes a job here before it enqueues anything, the workers write each article's
+progress and result here, and a poll reads only from here — so a poll never depends on a
+worker (or Celery's result backend, which reports unknown ids as PENDING) being alive.
+
+Layout: one hash per job, ``ringkas:job:{job_id}``, with the fields
+
+- ``meta``: ``{"job_id", "created_at", "tasks", "total"}``
+- ``input:{i}``: ``{"id", "title", "text", "source_lang"}``
+- ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "result", "error"}``
+
+The whole hash expires ``ttl_s`` after its last write. A job's status is derived from its
+articles' states on read; there is no job-level status field for workers to race on.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import redis
+
+ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
+FINISHED: frozenset[str] = frozenset({"succeeded", "failed"})
+KEY_PREFIX = "ringkas:job:"
+
+# Compare-and-set of one hash field: write only if the field still holds what the caller
+# read, so two workers (or a redelivered task) can never both move an article forward.
+# Returns -1 when the job is gone, 0 when the field changed under us, 1 when written.
+_CAS_FIELD = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == false then return -1 end
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+
+class JobNotFound(LookupError):
+    """No job with this id: never created, or expired after the TTL."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"job {job_id!r} not found")
+        self.job_id = job_id
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article as submitted."""
+
+    text: str
+    source_lang: str
+    id: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """Where one article of a job stands."""
+
+    status: ArticleStatus = "queued"
+    attempts: int = 0
+    started_at: str | None = None
+    finished_at: str | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    succeeded: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """One article of a job as a poll shows it: its input's labels and its state."""
+
+    index: int
+    input: ArticleInput
+    state: ArticleState
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A whole job as a poll shows it."""
+
+    job_id: str
+    created_at: str
+    tasks: list[str]
+    status: JobStatus
+    progress: Progress
+    articles: list[ArticleView]
+
+
+def derive_status(states: Sequence[ArticleState]) -> JobStatus:
+    """A job's status from its articles' states.
+
+    All queued → queued; all finished → succeeded, failed or partial (mixed);
+    anything else (some running, or some finished and some still queued) → running.
+    """
+    if all(s.status == "queued" for s in states):
+        return "queued"
+    if not all(s.finished for s in states):
+        return "running"
+    if all(s.status == "succeeded" for s in states):
+        return "succeeded"
+    if all(s.status == "failed" for s in states):
+        return "failed"
+    return "partial"
+
+
+def progress_of(states: Sequence[ArticleState]) -> Progress:
+    succeeded = sum(s.status == "succeeded" for s in states)
+    failed = sum(s.status == "failed" for s in states)
+    return Progress(done=succeeded + failed, total=len(states), succeeded=succeeded, failed=failed)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class JobStore:
+    """Jobs in Redis. Every method raises `JobNotFound` for an unknown or expired job."""
+
+    def __init__(self, client: redis.Redis, ttl_s: int) -> None:
+        """Args:
+        client: A Redis client created with ``decode_responses=True``.
+        ttl_s: Seconds a job is kept after its last write.
+        """
+        self._redis = client
+        self._ttl_s = ttl_s
+        self._cas = client.register_script(_CAS_FIELD)
+
+    @classmethod
+    def from_url(cls, redis_url: str, ttl_s: int) -> JobStore:
+        return cls(redis.Redis.from_url(redis_url, decode_responses=True), ttl_s)
+
+    @staticmethod
+    def key(job_id: str) -> str:
+        return f"{KEY_PREFIX}{job_id}"
+
+    def ping(self) -> bool:
+        """True when Redis answers; raises redis' ConnectionError when it does not."""
+        return bool(self._redis.ping())
+
+    # --- the API's side ----------------------------------------------------------------------
+
+    def create(self, articles: Sequence[ArticleInput], tasks: Sequence[str]) -> str:
+        """Records a new job with every article queued, all at once; returns its id."""
+        if not articles:
+            raise ValueError("a job needs at least one article")
+        job_id = uuid.uuid4().hex
+        meta = {
+            "job_id": job_id,
+            "created_at": _now(),
+            "tasks": list(tasks),
+            "total": len(articles),
+        }
+        fields: dict[Any, str] = {"meta": _dumps(meta)}
+        for i, article in enumerate(articles):
+            fields[f"input:{i}"] = _dumps(asdict(article))
+            fields[f"state:{i}"] = _dumps(asdict(ArticleState()))
+        # MULTI/EXEC: a reader sees the whole job or none of it, never one without its TTL.
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.key(job_id), mapping=fields)
+            pipe.expire(self.key(job_id), self._ttl_s)
+            pipe.execute()
+        return job_id
+
+    def get(self, job_id: str) -> JobView:
+        """The job with its derived status, progress and every article."""
+        fields = self._redis.hgetall(self.key(job_id))
+        if "meta" not in fields:
+            raise JobNotFound(job_id)
+        meta = json.loads(fields["meta"])
+        articles = [
+            ArticleView(
+                index=i,
+                input=ArticleInput(**json.loads(fields[f"input:{i}"])),
+                state=ArticleState(**json.loads(fields[f"state:{i}"])),
+            )
+            for i in range(meta["total"])
+        ]
+        states = [a.state for a in articles]
+        return JobView(
+            job_id=meta["job_id"],
+            created_at=meta["created_at"],
+            tasks=meta["tasks"],
+            status=derive_status(states),
+            progress=progress_of(states),
+            articles=articles,
+        )
+
+    def delete(self, job_id: str) -> None:
+        """Removes a job (used when it could not be enqueued); unknown ids are ignored."""
+        self._redis.delete(self.key(job_id))
+
+    def ttl(self, job_id: str) -> int:
+        """Seconds until the job expires."""
+        ttl = int(self._redis.ttl(self.key(job_id)))
+        if ttl == -2:
+            raise JobNotFound(job_id)
+        return ttl
+
+    # --- the workers' side -------------------------------------------------------------------
+
+    def load_article(self, job_id: str, index: int) -> tuple[ArticleInput, list[str]]:
+        """An article's input and the job's tasks."""
+        meta, raw = self._redis.hmget(self.key(job_id), ["meta", f"input:{index}"])
+        if meta is None:
+            raise JobNotFound(job_id)
+        if raw is None:
+            raise IndexError(f"job {job_id!r} has no article {index}")
+        return ArticleInput(**json.loads(raw)), json.loads(meta)["tasks"]
+
+    def article_state(self, job_id: str, index: int) -> ArticleState:
+        raw = self._redis.hget(self.key(job_id), f"state:{index}")
+        if raw is None:
+            if not self._redis.exists(self.key(job_id)):
+                raise JobNotFound(job_id)
+            raise IndexError(f"job {job_id!r} has no article {index}")
+        return ArticleState(**json.loads(raw))
+
+    def is_finished(self, job_id: str, index: int) -> bool:
+        """Whether the article already succeeded or failed (a redelivered task skips it)."""
+        return self.article_state(job_id, index).finished
+
+    def start(self, job_id: str, index: int) -> ArticleState | None:
+        """Marks the article running and counts an attempt.
+
+        Returns the new state, or None when the article is already finished, in which case
+        nothing is written.
+        """
+        return self._update(
+            job_id,
+            index,
+            lambda s: replace(
+                s,
+                status="running",
+                attempts=s.attempts + 1,
+                started_at=_now(),
+                finished_at=None,
+                error=None,
+            ),
+        )
+
+    def succeed(self, job_id: str, index: int, result: dict[str, Any]) -> bool:
+        """Stores the article's result. False (nothing written) if it was already finished."""
+        return self._finish(job_id, index, result=result, error=None)
+
+    def fail(self, job_id: str, index: int, error: str) -> bool:
+        """Stores the article's error. False (nothing written) if it was already finished."""
+        return self._finish(job_id, index, result=None, error=error)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _finish(
+        self, job_id: str, index: int, result: dict[str, Any] | None, error: str | None
+    ) -> bool:
+        status: ArticleStatus = "failed" if error is not None else "succeeded"
+        written = self._update(
+            job_id,
+            index,
+            lambda s: replace(s, status=status, finished_at=_now(), result=result, error=error),
+        )
+        return written is not None
+
+    def _update(
+        self, job_id: str, index: int, change: Callable[[ArticleState], ArticleState]
+    ) -> ArticleState | None:
+        """Applies ``change`` to an unfinished article atomically; None if it is finished."""
+        key, field = self.key(job_id), f"state:{index}"
+        while True:
+            raw = self._redis.hget(key, field)
+            if raw is None:
+                self.article_state(job_id, index)  # raises JobNotFound or IndexError
+                continue
+            current = ArticleState(**json.loads(raw))
+            if current.finished:
+                return None
+            new = change(current)
+            outcome = self._cas(keys=[key], args=[field, raw, _dumps(asdict(new)), self._ttl_s])
+            if outcome == 1:
+                return new
+            if outcome == -1:
+                raise JobNotFound(job_id)
+            # 0: another writer got there first; read again and decide again.

@@ -1,0 +1,48 @@
+"""The FastAPI application: ``uvicorn service.app:app``.
+
+``create_app(settings)`` builds an app around one set of settings (tests pass their own);
+the module-level ``app`` uses the environment's. Nothing here imports torch or the model
+layer: articles go to the Celery workers through the queue.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+
+from ringkas.jobstore import JobStore
+from ringkas.settings import Settings, get_settings
+from service.errors import install_error_handlers
+from service.queue import TaskQueue
+from service.routes import router
+
+DESCRIPTION = """\
+Indonesian ↔ English news translation and short English briefs.
+
+Submit articles with `POST /v1/jobs`, then poll `GET /v1/jobs/{job_id}` until the job is
+`succeeded`, `failed` or `partial`. Short texts can be translated at once with
+`POST /v1/translate`. Every error answers `{"code", "detail", "errors"}`.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("ringkas")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """An app bound to ``settings`` (the environment's when None)."""
+    settings = settings or get_settings()
+    app = FastAPI(title="Ringkas", description=DESCRIPTION, version=_version())
+    app.state.settings = settings
+    app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
+    app.state.queue = TaskQueue.from_settings(settings)
+    install_error_handlers(app)
+    app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,51 @@
+"""The deployment's request limits (settings), checked after the schema's ceilings.
+
+They are settings, not schema constants, so they are checked here, with the limit in
+every message, and answered like any other field error (422 ``invalid_request``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ringkas.settings import Settings
+from service.errors import ApiError
+from service.schemas import JobRequest, TranslateRequest
+
+
+def _too_long(loc: str, length: int, limit: int, hint: str = "") -> dict[str, Any]:
+    msg = f"text is {length} characters; the limit is {limit}{hint}"
+    return {"loc": loc, "msg": msg, "type": "text_too_long"}
+
+
+def _reject(errors: list[dict[str, Any]]) -> ApiError:
+    detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors)
+    return ApiError(422, "invalid_request", detail, errors)
+
+
+def check_job(body: JobRequest, settings: Settings) -> None:
+    """Raises a 422 listing every article over the limits, and a too-long article list."""
+    errors: list[dict[str, Any]] = []
+    count, max_count = len(body.articles), settings.max_articles_per_job
+    if count > max_count:
+        errors.append(
+            {
+                "loc": "articles",
+                "msg": f"a job takes at most {max_count} articles; got {count}",
+                "type": "too_many_articles",
+            }
+        )
+    for i, article in enumerate(body.articles):
+        if len(article.text) > settings.max_article_chars:
+            errors.append(
+                _too_long(f"articles[{i}].text", len(article.text), settings.max_article_chars)
+            )
+    if errors:
+        raise _reject(errors)
+
+
+def check_translate(body: TranslateRequest, settings: Settings) -> None:
+    """Raises a 422 when the text is over the synchronous path's limit."""
+    if len(body.text) > settings.max_sync_chars:
+        hint = "; send longer texts as a job to POST /v1/jobs"
+        raise _reject([_too_long("text", len(body.text), settings.max_sync_chars, hint)])

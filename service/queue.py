@@ -1,0 +1,99 @@
+"""The API's side of Celery: send tasks by name, wait for the sync one, ping workers.
+
+Tasks are sent by *name* (``send_task``), so the API never imports ``workers.tasks`` and
+with it the model layer; the worker owns the task code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import celery.exceptions
+import kombu.exceptions
+import redis.exceptions
+from celery import Celery
+
+from ringkas.settings import Settings
+from workers.celery_app import PROCESS_ARTICLE, TRANSLATE_TEXT, make_celery
+from workers.errors import SyncTaskError
+
+# What a publish raises when the broker is unreachable.
+BROKER_ERRORS: tuple[type[Exception], ...] = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    ConnectionError,
+)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class QueueUnavailable(Exception):
+    """The broker did not take the message."""
+
+
+class WorkerTimeout(Exception):
+    """No worker answered within the wait."""
+
+
+class WorkerFailed(Exception):
+    """The worker raised something other than a `SyncTaskError` (a bug, a time limit)."""
+
+
+class TaskQueue:
+    """Sends Ringkas's tasks to the workers."""
+
+    def __init__(self, celery_app: Celery) -> None:
+        self._celery = celery_app
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TaskQueue:
+        return cls(make_celery(settings))
+
+    def enqueue_article(self, job_id: str, index: int) -> None:
+        """Queues one article of a job on ``ringkas.jobs``."""
+        try:
+            # ignore_result: the job store holds the outcome; no result subscription.
+            self._celery.send_task(PROCESS_ARTICLE, args=[job_id, index], ignore_result=True)
+        except BROKER_ERRORS as exc:
+            raise QueueUnavailable(_one_line(exc)) from exc
+
+    def translate(self, text: str, source_lang: str, timeout_s: float) -> dict[str, Any]:
+        """Runs ``ringkas.translate_text`` on a worker and waits for its answer.
+
+        Raises:
+            QueueUnavailable: The broker is down.
+            WorkerTimeout: No answer within ``timeout_s``.
+            SyncTaskError: The worker refused the input or has no model.
+            WorkerFailed: The task failed otherwise.
+        """
+        try:
+            # expires: a worker that only gets to it after we stopped waiting drops it
+            # instead of translating for nobody.
+            result = self._celery.send_task(
+                TRANSLATE_TEXT, args=[text, source_lang], expires=timeout_s
+            )
+        except BROKER_ERRORS as exc:
+            raise QueueUnavailable(_one_line(exc)) from exc
+        except RuntimeError as exc:
+            # How Celery's Redis result backend reports that it could not subscribe to the
+            # answer ("retry limit exceeded while trying to reconnect").
+            raise QueueUnavailable(f"the result store is unreachable: {_one_line(exc)}") from exc
+        try:
+            answer: dict[str, Any] = result.get(timeout=timeout_s)
+            return answer
+        except celery.exceptions.TimeoutError as exc:
+            raise WorkerTimeout(str(exc)) from exc
+        except SyncTaskError:
+            raise
+        except Exception as exc:
+            raise WorkerFailed(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            result.forget()
+
+    def ping_workers(self, timeout_s: float = 1.0) -> list[str]:
+        """Names of the workers that answered a ping (an empty list when none did)."""
+        replies = self._celery.control.ping(timeout=timeout_s) or []
+        return sorted(name for reply in replies for name in reply)

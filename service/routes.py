@@ -1,0 +1,174 @@
+"""The HTTP endpoints. Handlers validate, talk to the job store and the queue, and answer.
+
+Handlers that block (Redis, waiting on a worker) are plain ``def``: FastAPI runs them in
+its thread pool instead of on the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import redis.exceptions
+from fastapi import APIRouter, Depends, Path, Response
+from fastapi.responses import JSONResponse
+
+from ringkas.jobstore import ArticleInput, JobStore, JobView
+from ringkas.settings import Settings
+from service import limits
+from service.deps import get_queue, get_settings, get_store
+from service.errors import ApiError
+from service.queue import BROKER_ERRORS, QueueUnavailable, TaskQueue, WorkerFailed, WorkerTimeout
+from service.schemas import (
+    ErrorOut,
+    Health,
+    JobAccepted,
+    JobOut,
+    JobRequest,
+    Readiness,
+    TranslateOut,
+    TranslateRequest,
+)
+
+router = APIRouter()
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[JobStore, Depends(get_store)]
+QueueDep = Annotated[TaskQueue, Depends(get_queue)]
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorOut} for status in statuses}
+
+
+@router.post(
+    "/v1/jobs",
+    status_code=202,
+    response_model=JobAccepted,
+    responses=_errors(400, 422, 503),
+    tags=["jobs"],
+)
+def submit_job(
+    body: JobRequest, response: Response, settings: SettingsDep, store: StoreDep, queue: QueueDep
+) -> JobAccepted:
+    """Submit articles to translate and/or brief; poll the returned status URL."""
+    limits.check_job(body, settings)
+    articles = [
+        ArticleInput(text=a.text, source_lang=a.source_lang, id=a.id, title=a.title)
+        for a in body.articles
+    ]
+    # Recorded before anything is queued, so a worker never meets an unknown job.
+    job_id = store.create(articles, body.tasks)
+    try:
+        for index in range(len(articles)):
+            queue.enqueue_article(job_id, index)
+    except Exception as exc:
+        # Withdraw the job, whatever failed: the articles already queued find no job and
+        # are dropped, so a client never sees a job that can never finish.
+        store.delete(job_id)
+        if not isinstance(exc, QueueUnavailable):
+            raise
+        raise ApiError(
+            503,
+            "queue_unavailable",
+            f"the job could not be queued, the task broker is unreachable ({exc}); "
+            "nothing was kept, try again later",
+        ) from exc
+    status_url = f"/v1/jobs/{job_id}"
+    response.headers["Location"] = status_url
+    return JobAccepted(job_id=job_id, status_url=status_url, articles=len(articles))
+
+
+@router.get("/v1/jobs/{job_id}", response_model=JobOut, responses=_errors(404, 503), tags=["jobs"])
+def get_job(
+    job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
+    store: StoreDep,
+) -> JobOut:
+    """A job's status, progress and per-article results or errors."""
+    return _job_out(store.get(job_id))
+
+
+def _job_out(job: JobView) -> JobOut:
+    articles = [
+        {
+            "index": a.index,
+            "id": a.input.id,
+            "title": a.input.title,
+            "source_lang": a.input.source_lang,
+            **asdict(a.state),
+        }
+        for a in job.articles
+    ]
+    return JobOut.model_validate(
+        {
+            "job_id": job.job_id,
+            "status": job.status,
+            "created_at": job.created_at,
+            "tasks": job.tasks,
+            "progress": asdict(job.progress),
+            "articles": articles,
+        }
+    )
+
+
+@router.post(
+    "/v1/translate",
+    response_model=TranslateOut,
+    responses=_errors(400, 422, 503, 504),
+    tags=["translate"],
+)
+def translate(body: TranslateRequest, settings: SettingsDep, queue: QueueDep) -> Any:
+    """Translate a short text now; longer texts go through POST /v1/jobs.
+
+    Design choice: the text is translated by a worker (queue ``ringkas.sync``), not in the
+    API process. The API never loads models — no torch, a small footprint, as many
+    replicas as needed — and the workers already hold the models. The cost is one queue
+    round trip and the need for a running worker, which ``/readyz`` reports.
+    """
+    limits.check_translate(body, settings)
+    timeout_s = settings.sync_timeout_s
+    try:
+        return queue.translate(body.text, body.source_lang, timeout_s)
+    except QueueUnavailable as exc:
+        raise ApiError(
+            503, "queue_unavailable", f"the task broker is unreachable ({exc}); try again later"
+        ) from exc
+    except WorkerTimeout as exc:
+        raise ApiError(
+            504,
+            "worker_timeout",
+            f"no worker answered within {timeout_s:g} s; the workers may be busy or down "
+            "(see GET /readyz). Try again, or submit the text as a job to POST /v1/jobs",
+        ) from exc
+    except WorkerFailed as exc:
+        raise ApiError(500, "worker_error", f"the worker failed: {exc}") from exc
+
+
+@router.get("/healthz", response_model=Health, tags=["health"])
+async def healthz() -> Health:
+    """The process is up (checks nothing else)."""
+    return Health()
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness}},
+    tags=["health"],
+)
+def readyz(store: StoreDep, queue: QueueDep) -> Any:
+    """Ready when Redis answers and at least one Celery worker answers a ping."""
+    checks = {"redis": "ok", "workers": "ok"}
+    try:
+        store.ping()
+    except redis.exceptions.RedisError as exc:
+        checks["redis"] = f"unreachable: {exc}"
+    try:
+        workers = queue.ping_workers(timeout_s=1.0)
+        if not workers:
+            checks["workers"] = "no Celery worker answered a ping within 1 s"
+    except BROKER_ERRORS as exc:
+        checks["workers"] = f"cannot reach the broker to ping workers: {exc}"
+    ready = all(v == "ok" for v in checks.values())
+    body = Readiness(status="ok" if ready else "unavailable", checks=checks)
+    return JSONResponse(status_code=200 if ready else 503, content=body.model_dump())

@@ -1,0 +1,169 @@
+"""Request and response bodies of the HTTP API.
+
+Every field has a bound the OpenAPI schema shows. The schema's bounds are hard ceilings;
+the deployment's own, usually tighter limits (``RINGKAS_MAX_ARTICLE_CHARS``,
+``RINGKAS_MAX_ARTICLES_PER_JOB``, ``RINGKAS_MAX_SYNC_CHARS``) are settings, so the
+handlers check those and name the limit in the message (see ``service/limits.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+Language = Literal["id", "en"]
+TaskName = Literal["translate", "brief"]
+ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
+ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
+
+# Ceilings no deployment setting may raise: they keep one request's JSON bounded.
+TEXT_CEILING = 1_000_000
+ARTICLES_CEILING = 10_000
+TITLE_MAX_CHARS = 1_000
+ARTICLE_ID_MAX_CHARS = 200
+
+LANG_DESCRIPTION = "Language of the text: `id` (Indonesian) or `en` (English); target is the other."
+
+
+def _not_blank(value: object) -> object:
+    # Runs before the length constraint, so "" and "  " get the same message.
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError("blank_text", "text is empty or whitespace only")
+    return value
+
+
+NonBlankText = Annotated[str, BeforeValidator(_not_blank)]
+
+
+class ArticleIn(BaseModel):
+    """One article of a job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: NonBlankText = Field(
+        min_length=1,
+        max_length=TEXT_CEILING,
+        description="The article body; paragraphs separated by newlines. At most "
+        "RINGKAS_MAX_ARTICLE_CHARS characters (default 20,000).",
+    )
+    id: str | None = Field(
+        default=None,
+        max_length=ARTICLE_ID_MAX_CHARS,
+        description="Your own id for the article, echoed back.",
+    )
+    title: str | None = Field(
+        default=None, max_length=TITLE_MAX_CHARS, description="Headline; translated too."
+    )
+    source_lang: Language = Field(default="id", description=LANG_DESCRIPTION)
+
+
+class JobRequest(BaseModel):
+    """A job: one or more articles and what to do with each."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(
+        min_length=1,
+        max_length=ARTICLES_CEILING,
+        description="At most RINGKAS_MAX_ARTICLES_PER_JOB articles (default 100).",
+    )
+    tasks: list[TaskName] = Field(
+        default_factory=lambda: list(ALL_TASKS),
+        min_length=1,
+        max_length=2,
+        description="`translate` and/or `brief` (a short English brief); default both.",
+    )
+
+    @field_validator("tasks")
+    @classmethod
+    def _tasks_unique(cls, tasks: list[str]) -> list[str]:
+        if len(set(tasks)) != len(tasks):
+            raise PydanticCustomError("duplicate_task", "each task may be listed only once")
+        return tasks
+
+
+class JobAccepted(BaseModel):
+    job_id: str = Field(max_length=64)
+    status: Literal["queued"] = "queued"
+    status_url: str = Field(max_length=100, description="Poll this for progress and results.")
+    articles: Annotated[int, Field(ge=1, le=ARTICLES_CEILING)]
+
+
+class Progress(BaseModel):
+    done: Annotated[int, Field(ge=0, description="Articles finished, succeeded or failed.")]
+    total: Annotated[int, Field(ge=1)]
+    succeeded: Annotated[int, Field(ge=0)]
+    failed: Annotated[int, Field(ge=0)]
+
+
+class ArticleOut(BaseModel):
+    index: Annotated[int, Field(ge=0, description="Position in the submitted list.")]
+    id: str | None
+    title: str | None
+    source_lang: Language
+    status: ArticleStatus
+    attempts: Annotated[int, Field(ge=0, description="Times a worker started it.")]
+    result: dict[str, Any] | None = Field(
+        description="Translation, brief, timings and model ids once succeeded."
+    )
+    error: str | None = Field(description="Why it failed, once failed.")
+    started_at: str | None
+    finished_at: str | None
+
+
+class JobOut(BaseModel):
+    job_id: str
+    status: JobStatus = Field(
+        description="queued, running, succeeded (all articles), failed (all) or partial."
+    )
+    created_at: str
+    tasks: list[TaskName]
+    progress: Progress
+    articles: list[ArticleOut]
+
+
+class TranslateRequest(BaseModel):
+    """A short text to translate now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: NonBlankText = Field(
+        min_length=1,
+        max_length=TEXT_CEILING,
+        description="At most RINGKAS_MAX_SYNC_CHARS characters (default 2,000); "
+        "send longer texts as a job.",
+    )
+    source_lang: Language = Field(default="id", description=LANG_DESCRIPTION)
+
+
+class TranslateOut(BaseModel):
+    """The model layer's answer, passed through."""
+
+    model_config = ConfigDict(extra="allow")
+
+    source_lang: Language
+    target_lang: Language
+    translation: str
+    demo_model: bool = Field(description="True when random-weight demo models answered.")
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx and 5xx answer has this shape."""
+
+    code: str = Field(description="Stable machine-readable reason, e.g. `job_not_found`.")
+    detail: str = Field(description="What went wrong, for a person.")
+    errors: list[dict[str, Any]] = Field(
+        default_factory=list, description="Per-field problems: `loc`, `msg`, `type`."
+    )
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = Field(description="Each check's outcome: `ok` or why not.")

@@ -1,0 +1,194 @@
+"""Every bad request the API must refuse, with the exact status and message it answers.
+
+Shared by the in-process API tests (tests/service) and the end-to-end tests (tests/e2e),
+which send the same requests to a real server. Limits come from the settings the server
+runs with, so the expected messages follow them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ringkas.settings import Settings
+
+
+@dataclass(frozen=True)
+class BadRequest:
+    name: str
+    method: str
+    path: str
+    body: str | None  # raw, so malformed JSON can be sent as is
+    status: int
+    code: str
+    detail: str
+
+
+def _job(articles: list[dict[str, Any]], **extra: Any) -> str:
+    return json.dumps({"articles": articles, **extra})
+
+
+def bad_requests(settings: Settings) -> list[BadRequest]:
+    too_long = "a" * (settings.max_article_chars + 1)
+    too_many = [{"text": "Halo."}] * (settings.max_articles_per_job + 1)
+    sync_too_long = "a" * (settings.max_sync_chars + 1)
+    jobs, translate = "/v1/jobs", "/v1/translate"
+    return [
+        BadRequest(
+            "empty text",
+            "POST",
+            jobs,
+            _job([{"text": ""}]),
+            422,
+            "invalid_request",
+            "articles[0].text: text is empty or whitespace only",
+        ),
+        BadRequest(
+            "whitespace-only text",
+            "POST",
+            jobs,
+            _job([{"text": "Halo."}, {"text": " \n\t "}]),
+            422,
+            "invalid_request",
+            "articles[1].text: text is empty or whitespace only",
+        ),
+        BadRequest(
+            "unknown language",
+            "POST",
+            jobs,
+            _job([{"text": "Bonjour.", "source_lang": "fr"}]),
+            422,
+            "invalid_request",
+            "articles[0].source_lang: Input should be 'id' or 'en', got 'fr'",
+        ),
+        BadRequest(
+            "text over the limit",
+            "POST",
+            jobs,
+            _job([{"text": too_long}]),
+            422,
+            "invalid_request",
+            f"articles[0].text: text is {len(too_long)} characters; "
+            f"the limit is {settings.max_article_chars}",
+        ),
+        BadRequest(
+            "too many articles",
+            "POST",
+            jobs,
+            _job(too_many),
+            422,
+            "invalid_request",
+            f"articles: a job takes at most {settings.max_articles_per_job} articles; "
+            f"got {len(too_many)}",
+        ),
+        BadRequest(
+            "zero articles",
+            "POST",
+            jobs,
+            _job([]),
+            422,
+            "invalid_request",
+            "articles: List should have at least 1 item after validation, not 0",
+        ),
+        BadRequest(
+            "no articles field",
+            "POST",
+            jobs,
+            json.dumps({"tasks": ["brief"]}),
+            422,
+            "invalid_request",
+            "articles: Field required",
+        ),
+        BadRequest(
+            "malformed JSON",
+            "POST",
+            jobs,
+            '{"articles": [{"text": "Halo."}',
+            400,
+            "malformed_json",
+            "request body is not valid JSON: Expecting ',' delimiter (at character 31)",
+        ),
+        BadRequest(
+            "unknown task",
+            "POST",
+            jobs,
+            _job([{"text": "Halo."}], tasks=["summarize"]),
+            422,
+            "invalid_request",
+            "tasks[0]: Input should be 'translate' or 'brief', got 'summarize'",
+        ),
+        BadRequest(
+            "duplicate task",
+            "POST",
+            jobs,
+            _job([{"text": "Halo."}], tasks=["brief", "brief"]),
+            422,
+            "invalid_request",
+            "tasks: each task may be listed only once",
+        ),
+        BadRequest(
+            "no task",
+            "POST",
+            jobs,
+            _job([{"text": "Halo."}], tasks=[]),
+            422,
+            "invalid_request",
+            "tasks: List should have at least 1 item after validation, not 0",
+        ),
+        BadRequest(
+            "misspelt field",
+            "POST",
+            jobs,
+            _job([{"text": "Halo.", "lang": "id"}]),
+            422,
+            "invalid_request",
+            "articles[0].lang: Extra inputs are not permitted",
+        ),
+        BadRequest(
+            "unknown job id",
+            "GET",
+            "/v1/jobs/xyz",
+            None,
+            404,
+            "job_not_found",
+            "job 'xyz' not found",
+        ),
+        BadRequest(
+            "sync: empty text",
+            "POST",
+            translate,
+            json.dumps({"text": "   "}),
+            422,
+            "invalid_request",
+            "text: text is empty or whitespace only",
+        ),
+        BadRequest(
+            "sync: unknown language",
+            "POST",
+            translate,
+            json.dumps({"text": "Hallo.", "source_lang": "de"}),
+            422,
+            "invalid_request",
+            "source_lang: Input should be 'id' or 'en', got 'de'",
+        ),
+        BadRequest(
+            "sync: text over the limit",
+            "POST",
+            translate,
+            json.dumps({"text": sync_too_long}),
+            422,
+            "invalid_request",
+            f"text: text is {len(sync_too_long)} characters; the limit is "
+            f"{settings.max_sync_chars}; send longer texts as a job to POST /v1/jobs",
+        ),
+        BadRequest(
+            "sync: malformed JSON",
+            "POST",
+            translate,
+            "text=Halo",
+            400,
+            "malformed_json",
+            "request body is not valid JSON: Expecting value (at character 0)",
+        ),
+    ]

@@ -1,0 +1,96 @@
+"""Both seeds through the real path: HTTP → Redis → Celery worker → demo models → poll."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ringkas.settings import Settings
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+FINISHED = {"succeeded", "failed", "partial"}
+
+pytestmark = pytest.mark.slow
+
+
+def read_seed(path: Path) -> tuple[str, str]:
+    """(title, body): the first line is the title."""
+    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return title.strip(), body.strip()
+
+
+def source_paragraphs(body: str) -> list[str]:
+    # The API's contract: paragraphs are the non-empty lines.
+    return [" ".join(line.split()) for line in body.splitlines() if line.strip()]
+
+
+def poll(http: httpx.Client, status_url: str, timeout_s: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        job = http.get(status_url).json()
+        if not seen or seen[-1] != job["status"]:
+            seen.append(job["status"])
+        if job["status"] in FINISHED:
+            job["_seen"] = seen
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job not finished after {timeout_s} s; statuses seen: {seen}")
+
+
+def test_seeds_are_translated_and_briefed(http: httpx.Client, settings: Settings) -> None:
+    assert len(SEEDS) == 2
+    seeds = [(path.stem, *read_seed(path)) for path in SEEDS]
+    articles = [
+        {"id": stem, "title": title, "text": body, "source_lang": "id"}
+        for stem, title, body in seeds
+    ]
+
+    submitted = http.post("/v1/jobs", json={"articles": articles})
+
+    assert submitted.status_code == 202, submitted.text
+    accepted = submitted.json()
+    assert accepted["status"] == "queued" and accepted["articles"] == 2
+    assert submitted.headers["location"] == accepted["status_url"]
+
+    job = poll(http, accepted["status_url"])
+
+    assert job["status"] == "succeeded", job
+    assert job["progress"] == {"done": 2, "total": 2, "succeeded": 2, "failed": 0}
+    assert job["tasks"] == ["translate", "brief"]
+    for article, (stem, title, body) in zip(job["articles"], seeds, strict=True):
+        assert (article["id"], article["title"], article["source_lang"]) == (stem, title, "id")
+        assert article["status"] == "succeeded" and article["error"] is None
+        assert article["attempts"] == 1
+        assert article["started_at"] <= article["finished_at"]
+        result = article["result"]
+        assert (result["source_lang"], result["target_lang"]) == ("id", "en")
+        # One translated paragraph per source paragraph, in order.
+        expected = source_paragraphs(body)
+        assert [p["source"] for p in result["paragraphs"]] == expected
+        assert all(p["translation"].strip() for p in result["paragraphs"])
+        assert result["translation"].strip()
+        assert result["title_translation"].strip()
+        brief_words = len(result["brief"].split())
+        assert 0 < brief_words <= settings.brief_max_words
+        assert result["timings"]["translate_s"] >= 0 and result["timings"]["brief_s"] >= 0
+        assert result["models"]["translate"] and result["models"]["brief"]
+        assert result["demo_models"] is True
+
+
+def test_one_task_only(http: httpx.Client) -> None:
+    _, body = read_seed(SEEDS[0])
+    submitted = http.post(
+        "/v1/jobs", json={"articles": [{"text": body[:600]}], "tasks": ["translate"]}
+    )
+    assert submitted.status_code == 202, submitted.text
+
+    job = poll(http, submitted.json()["status_url"])
+
+    assert job["status"] == "succeeded", job
+    result = job["articles"][0]["result"]
+    assert result["translation"].strip() and result["brief"] is None

@@ -1,0 +1,31 @@
+"""A stand-in for `service.queue.TaskQueue` in in-process API tests (the broker is the edge)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RecordingQueue:
+    """Stands in for `service.queue.TaskQueue`: records what would be sent."""
+
+    def __init__(self) -> None:
+        self.articles: list[tuple[str, int]] = []
+        self.translations: list[tuple[str, str, float]] = []
+
+    def enqueue_article(self, job_id: str, index: int) -> None:
+        self.articles.append((job_id, index))
+
+    def translate(self, text: str, source_lang: str, timeout_s: float) -> dict[str, Any]:
+        self.translations.append((text, source_lang, timeout_s))
+        return {
+            "source_lang": source_lang,
+            "target_lang": "en" if source_lang == "id" else "id",
+            "translation": text.upper(),
+            "sentences": 1,
+            "model": "recorder",
+            "demo_model": True,
+            "timing_s": 0.0,
+        }
+
+    def ping_workers(self, timeout_s: float = 1.0) -> list[str]:
+        return ["recorder@test"]

@@ -1,0 +1,285 @@
+"""Submitting and polling jobs, the sync path and health, in process on the test Redis."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import redis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from recording_queue import RecordingQueue
+
+from ringkas.jobstore import ArticleInput, JobNotFound, JobStore
+from ringkas.settings import Settings
+from service.deps import get_queue, get_store
+from service.queue import TaskQueue
+from workers.celery_app import make_celery
+from workers.errors import SyncTaskError
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+ARTICLES = [
+    {"id": "a", "title": "Judul", "text": "Paragraf satu.\nParagraf dua."},
+    {"text": "An English article.", "source_lang": "en"},
+]
+
+
+@contextmanager
+def isolated_queue(settings: Settings) -> Iterator[TaskQueue]:
+    """A real Celery client whose queues no worker listens on (a unique key prefix)."""
+    prefix = f"ringkas-test-{uuid.uuid4().hex[:8]}:"
+    celery_app = make_celery(settings)
+    celery_app.conf.broker_transport_options = {"global_keyprefix": prefix}
+    try:
+        yield TaskQueue(celery_app)
+    finally:
+        client = redis.Redis.from_url(settings.redis_url)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+def test_submit_answers_202_records_the_job_and_queues_each_article(
+    client: TestClient, queue: RecordingQueue
+) -> None:
+    response = client.post("/v1/jobs", json={"articles": ARTICLES})
+
+    assert response.status_code == 202
+    body = response.json()
+    job_id = body["job_id"]
+    assert body == {
+        "job_id": job_id,
+        "status": "queued",
+        "status_url": f"/v1/jobs/{job_id}",
+        "articles": 2,
+    }
+    assert response.headers["location"] == f"/v1/jobs/{job_id}"
+    assert queue.articles == [(job_id, 0), (job_id, 1)]
+
+    job = client.get(f"/v1/jobs/{job_id}").json()
+    assert job["status"] == "queued"
+    assert job["tasks"] == ["translate", "brief"]
+    assert job["progress"] == {"done": 0, "total": 2, "succeeded": 0, "failed": 0}
+    assert [(a["index"], a["id"], a["title"], a["source_lang"]) for a in job["articles"]] == [
+        (0, "a", "Judul", "id"),
+        (1, None, None, "en"),
+    ]
+    assert all(a["status"] == "queued" and a["attempts"] == 0 for a in job["articles"])
+
+
+def test_poll_shows_results_errors_and_derived_status(
+    client: TestClient, queue: RecordingQueue, api_settings: Settings
+) -> None:
+    job_id = client.post("/v1/jobs", json={"articles": ARTICLES, "tasks": ["brief"]}).json()[
+        "job_id"
+    ]
+    # What a worker would write.
+    store = JobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
+    store.start(job_id, 0)
+    assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "running"
+    store.succeed(job_id, 0, {"brief": "A brief."})
+    store.start(job_id, 1)
+    store.fail(job_id, 1, "model is missing")
+
+    job = client.get(f"/v1/jobs/{job_id}").json()
+
+    assert job["status"] == "partial"
+    assert job["tasks"] == ["brief"]
+    assert job["progress"] == {"done": 2, "total": 2, "succeeded": 1, "failed": 1}
+    first, second = job["articles"]
+    assert (first["status"], first["result"], first["error"]) == (
+        "succeeded",
+        {"brief": "A brief."},
+        None,
+    )
+    assert (second["status"], second["result"], second["error"]) == (
+        "failed",
+        None,
+        "model is missing",
+    )
+    assert first["attempts"] == 1 and first["started_at"] and first["finished_at"]
+
+
+class TrackingJobStore(JobStore):
+    created: list[str]
+
+    def create(self, articles: Sequence[ArticleInput], tasks: Sequence[str]) -> str:
+        job_id = super().create(articles, tasks)
+        self.created.append(job_id)
+        return job_id
+
+
+def test_broker_down_answers_503_and_keeps_no_job(app: FastAPI, api_settings: Settings) -> None:
+    store = TrackingJobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
+    assert isinstance(store, TrackingJobStore)
+    store.created = []
+    app.dependency_overrides[get_store] = lambda: store
+    app.dependency_overrides[get_queue] = lambda: TaskQueue(
+        make_celery(api_settings.model_copy(update={"redis_url": DEAD_REDIS}))
+    )
+
+    with TestClient(app) as client:
+        response = client.post("/v1/jobs", json={"articles": ARTICLES})
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "queue_unavailable"
+    assert response.json()["detail"].startswith(
+        "the job could not be queued, the task broker is unreachable ("
+    )
+    assert response.json()["detail"].endswith("nothing was kept, try again later")
+    [job_id] = store.created
+    with pytest.raises(JobNotFound):
+        store.get(job_id)
+
+
+def test_redis_down_answers_503(api_settings: Settings) -> None:
+    from service.app import create_app
+
+    app = create_app(api_settings.model_copy(update={"redis_url": DEAD_REDIS}))
+    with TestClient(app) as client:
+        poll = client.get("/v1/jobs/abc")
+        ready = client.get("/readyz")
+
+    assert poll.status_code == 503
+    assert poll.json()["code"] == "store_unavailable"
+    assert poll.json()["detail"].startswith("the job store (Redis) is unreachable: ")
+    assert ready.status_code == 503
+    checks = ready.json()["checks"]
+    assert checks["redis"].startswith("unreachable: ")
+    assert checks["workers"].startswith("cannot reach the broker to ping workers: ")
+
+
+def test_translate_goes_through_the_queue(client: TestClient, queue: RecordingQueue) -> None:
+    response = client.post("/v1/translate", json={"text": "Halo dunia.", "source_lang": "id"})
+
+    assert response.status_code == 200
+    assert response.json()["translation"] == "HALO DUNIA."
+    assert response.json()["model"] == "recorder"  # extra fields pass through
+    assert queue.translations == [("Halo dunia.", "id", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (
+            SyncTaskError("model_error", "model 'x' for translate:id-en is not available"),
+            503,
+            "model_error",
+        ),
+        (SyncTaskError("invalid_input", "the text is empty"), 422, "invalid_request"),
+    ],
+)
+def test_translate_maps_worker_errors(
+    app: FastAPI, error: SyncTaskError, status: int, code: str
+) -> None:
+    class FailingQueue(RecordingQueue):
+        def translate(self, text: str, source_lang: str, timeout_s: float) -> dict[str, Any]:
+            raise error
+
+    app.dependency_overrides[get_queue] = FailingQueue
+    with TestClient(app) as client:
+        response = client.post("/v1/translate", json={"text": "Halo."})
+
+    assert response.status_code == status
+    assert response.json() == {"code": code, "detail": error.message, "errors": []}
+
+
+def test_translate_without_a_worker_answers_504(app: FastAPI, api_settings: Settings) -> None:
+    settings = api_settings.model_copy(update={"sync_timeout_s": 0.5})
+    app.state.settings = settings
+    with isolated_queue(settings) as real_queue, TestClient(app) as client:
+        app.dependency_overrides[get_queue] = lambda: real_queue
+        response = client.post("/v1/translate", json={"text": "Halo."})
+
+    assert response.status_code == 504
+    assert response.json()["code"] == "worker_timeout"
+    assert response.json()["detail"] == (
+        "no worker answered within 0.5 s; the workers may be busy or down (see GET /readyz). "
+        "Try again, or submit the text as a job to POST /v1/jobs"
+    )
+
+
+def test_readyz_needs_a_worker(app: FastAPI, api_settings: Settings) -> None:
+    with isolated_queue(api_settings) as real_queue, TestClient(app) as client:
+        app.dependency_overrides[get_queue] = lambda: real_queue
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {"redis": "ok", "workers": "no Celery worker answered a ping within 1 s"},
+    }
+
+
+def test_readyz_and_healthz_when_all_is_well(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "checks": {"redis": "ok", "workers": "ok"}}
+
+
+def test_docs_are_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert spec["info"]["title"] == "Ringkas"
+    assert {"/v1/jobs", "/v1/jobs/{job_id}", "/v1/translate", "/healthz", "/readyz"} <= set(
+        spec["paths"]
+    )
+    assert spec["paths"]["/v1/jobs"]["post"]["summary"]  # handlers document themselves
+
+
+def test_the_api_never_imports_torch_or_the_model_layer() -> None:
+    code = (
+        "import sys, service.app, service.routes, workers.celery_app; "
+        "print(sorted(m for m in ('torch', 'transformers', 'models', 'models.pipeline') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_translate_with_redis_down_answers_503(api_settings: Settings) -> None:
+    from service.app import create_app
+
+    app = create_app(api_settings.model_copy(update={"redis_url": DEAD_REDIS}))
+    with TestClient(app) as client:
+        response = client.post("/v1/translate", json={"text": "Halo."})
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "queue_unavailable"
+    assert response.json()["detail"].endswith("; try again later")
+
+
+def test_any_enqueue_failure_withdraws_the_job(app: FastAPI, api_settings: Settings) -> None:
+    store = TrackingJobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
+    assert isinstance(store, TrackingJobStore)
+    store.created = []
+
+    class BreaksOnSecondArticle(RecordingQueue):
+        def enqueue_article(self, job_id: str, index: int) -> None:
+            if index == 1:
+                raise RuntimeError("unexpected")
+            super().enqueue_article(job_id, index)
+
+    app.dependency_overrides[get_store] = lambda: store
+    app.dependency_overrides[get_queue] = BreaksOnSecondArticle
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/v1/jobs", json={"articles": ARTICLES})
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "code": "internal_error",
+        "detail": "internal server error",
+        "errors": [],
+    }
+    [job_id] = store.created
+    with pytest.raises(JobNotFound):
+        store.get(job_id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import httpx
 import redis
 import typer
 
@@ -31,6 +29,7 @@ from ringkas.batch_command import BatchOptions, run_batch_command
 from ringkas.embedded_redis import resolve_redis
 from ringkas.processes import ChildExited, ManagedProcess, free_port, wait_for
 from ringkas.settings import Settings
+from ringkas.stack import readyz_check, start_services
 
 DEMO_OUTPUT_LABEL = "random-weight demo model output (gibberish by design)"
 TRANSLATION_PREVIEW_LINES = 4
@@ -92,18 +91,6 @@ def _sigterm_as_exit() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def readyz_check(base_url: str) -> Callable[[], bool]:
-    """A check for ``wait_for``: GET /readyz answers 200 (Redis and a worker answer)."""
-
-    def check() -> bool:
-        try:
-            return httpx.get(f"{base_url}/readyz", timeout=3.0).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    return check
 
 
 def run_demo(opts: DemoOptions, settings: Settings, echo: Echo = typer.echo) -> int:
@@ -176,33 +163,6 @@ def run_demo(opts: DemoOptions, settings: Settings, echo: Echo = typer.echo) -> 
         finally:
             if processes:
                 echo("Stopping the worker and the API …")
-
-
-def start_services(port: int, env: dict[str, str], out_dir: Path) -> list[ManagedProcess]:
-    """Starts uvicorn (``service.app:app``, on ``port``) and a Celery worker; logs in ``out_dir``.
-
-    They run in the current folder, so relative paths in the settings mean the same to them.
-    """
-    cwd = Path.cwd()
-    api_args = ["service.app:app", "--host", "127.0.0.1", "--port", str(port)]
-    worker_args = ["-A", "workers.celery_app", "worker", "--concurrency=1"]
-    worker_args += ["-Q", "ringkas.jobs,ringkas.sync", "--loglevel=INFO"]
-    # A unique name, so it cannot clash with another worker on the same Redis; no syncing
-    # with other workers at start (faster, and there is nothing to sync with).
-    worker_args += ["-n", f"ringkas-demo-{os.getpid()}@%h", "--without-mingle", "--without-gossip"]
-    python = sys.executable
-    return [
-        ManagedProcess(
-            "API (uvicorn)", [python, "-m", "uvicorn", *api_args], out_dir / "api.log", env, cwd
-        ),
-        ManagedProcess(
-            "Celery worker",
-            [python, "-m", "celery", *worker_args],
-            out_dir / "worker.log",
-            env,
-            cwd,
-        ),
-    ]
 
 
 def _print_results(results: Path, echo: Echo) -> None:

@@ -1,4 +1,4 @@
-"""Child processes with their output in a log file, stopped for sure: used by ``ringkas demo``.
+"""Child processes with their output in a log file, stopped for sure (see ``ringkas.stack``).
 
 Each child runs in its own session (process group): a Ctrl-C in the terminal then reaches
 only ``ringkas demo``, which stops the children itself, in order, instead of all of them

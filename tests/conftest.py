@@ -4,16 +4,24 @@ Redis: the tests use database 15 of the Redis at ``RINGKAS_TEST_REDIS_URL`` (def
 127.0.0.1:6379), so a developer's own jobs in database 0 are never touched.
 Models: the tiny random-weight demo models, built once into ``var/demo-models`` (which
 ``.ci/run`` and ``make test`` build before pytest starts) and reused.
+Stack: one real uvicorn + Celery worker with those models on that database, started by the
+first test that asks for it and shared by the whole session (``ringkas.stack``), so no two
+workers ever compete for the same queues.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import redis
 
+from ringkas.jobstore import JobStore
 from ringkas.settings import Settings
+from ringkas.stack import Stack, running_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -48,3 +56,36 @@ def settings(demo_env: dict[str, str]) -> Settings:
 def test_redis_url() -> str:
     """The test Redis database (TEST_REDIS_URL), for tests that need no models."""
     return TEST_REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def stack(demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The API and a worker with the demo models, ready (``/readyz`` answered 200)."""
+    env = {
+        **os.environ,
+        **demo_env,
+        "REDIS_URL": TEST_REDIS_URL,  # in case a child reads this name instead
+        "PYTHONUNBUFFERED": "1",  # logs appear as they happen
+    }
+    with running_stack(env, tmp_path_factory.mktemp("stack-logs"), cwd=ROOT) as stack:
+        yield stack
+
+
+@pytest.fixture
+def http(stack: Stack, settings: Settings) -> Iterator[httpx.Client]:
+    """A client of the stack's API; jobs it submits are deleted afterwards."""
+    submitted: list[str] = []
+
+    def remember_job(response: httpx.Response) -> None:
+        if response.request.url.path == "/v1/jobs" and response.status_code == 202:
+            response.read()
+            submitted.append(response.json()["job_id"])
+
+    with httpx.Client(
+        base_url=stack.base_url, timeout=30, event_hooks={"response": [remember_job]}
+    ) as client:
+        yield client
+    store = redis.Redis.from_url(settings.redis_url)
+    for job_id in submitted:
+        store.delete(JobStore.key(job_id))
+    store.close()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 from typer.testing import CliRunner
 
 from ringkas.api_client import ApiError, api_processor, request
@@ -31,10 +31,10 @@ from ringkas.batch import (
 )
 from ringkas.batch_command import BatchOptions, run_batch_command
 from ringkas.cli import app
-from ringkas.demo import readyz_check, start_services
-from ringkas.processes import free_port, wait_for
+from ringkas.jobstore import JobStore
 from ringkas.report import DEMO_LABEL, article_markdown
 from ringkas.settings import Settings
+from ringkas.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -400,25 +400,31 @@ def test_local_run_on_both_seeds_then_a_rerun_skips_them(
 
 @pytest.mark.slow
 def test_api_run_on_both_seeds_through_a_real_api_and_worker(
-    settings: Settings, demo_env: dict[str, str], tmp_path: Path
+    settings: Settings, stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A real uvicorn and a real Celery worker on the test Redis, started as `ringkas demo`
-    # starts them; the jobs expire a minute after the test.
-    env = {**os.environ, **demo_env, "REDIS_URL": settings.redis_url, "RINGKAS_JOB_TTL_S": "60"}
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    processes = start_services(port, env, tmp_path)
+    # The session's real uvicorn and Celery worker on the test Redis, started as `ringkas demo`
+    # starts them; the jobs this run submits are deleted afterwards.
+    submitted: list[str] = []
+
+    def remembering_request(*args: Any, **kwargs: Any) -> httpx.Response:
+        response = request(*args, **kwargs)
+        if response.request.url.path == "/v1/jobs" and response.status_code == 202:
+            submitted.append(response.json()["job_id"])
+        return response
+
+    monkeypatch.setattr("ringkas.api_client.request", remembering_request)
+    out, md = tmp_path / "results.jsonl", tmp_path / "results.md"
+    opts = BatchOptions(
+        inputs=SEEDS, out=out, markdown=md, api=stack.base_url, poll_interval_s=0.2, progress=False
+    )
     try:
-        wait_for(readyz_check(base_url), processes, timeout_s=120)
-        out, md = tmp_path / "results.jsonl", tmp_path / "results.md"
-        opts = BatchOptions(
-            inputs=SEEDS, out=out, markdown=md, api=base_url, poll_interval_s=0.2, progress=False
-        )
         code = run_batch_command(opts, settings, echo=lambda *a, **k: None)
         assert code == 0, out.read_text() if out.exists() else "no results written"
     finally:
-        for proc in reversed(processes):
-            proc.stop()
+        store = redis.Redis.from_url(settings.redis_url)
+        for job_id in submitted:
+            store.delete(JobStore.key(job_id))
+        store.close()
 
     records = list(latest_records(out))
     assert [(r["id"], r["status"]) for r in records] == [(p.stem, "succeeded") for p in SEEDS]

@@ -32,3 +32,14 @@ class ModelUnavailable(ModelError):
 
 class UnsupportedLanguage(ModelError):
     """A source or target language the registry has no model for."""
+
+
+class ModelNotConverted(ModelError):
+    """The CTranslate2 backend was asked for, and the model has not been converted."""
+
+    def __init__(self, key: str, spec: str, folder: str) -> None:
+        super().__init__(
+            f"model {spec!r} for {key} has no CTranslate2 conversion in {folder}: run "
+            "`ringkas models convert`, or set RINGKAS_TRANSLATE_BACKEND=auto to fall back "
+            "to transformers"
+        )

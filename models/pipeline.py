@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from models.errors import UnsupportedLanguage
+from models.errors import ModelNotConverted, UnsupportedLanguage
 from models.loading import load_model
-from models.registry import translation_key
+from models.registry import model_spec, translation_key
 from models.segment import split_paragraphs, split_sentences
 from models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
 from models.translator import DecodingOptions, TransformersTranslator, Translator
@@ -75,6 +75,7 @@ def process_article(request: ArticleRequest, settings: Settings) -> dict[str, An
         "brief": None,
         "timings": {"translate_s": None, "brief_s": None},
         "models": {},
+        "translate_backend": None,
         "demo_models": False,
     }
 
@@ -89,6 +90,7 @@ def process_article(request: ArticleRequest, settings: Settings) -> dict[str, An
         paragraph_texts = [" ".join(next(translated) for _ in para) for para in sentences]
         result["timings"]["translate_s"] = round(time.perf_counter() - started, 3)
         result["models"]["translate"] = translator.model_id
+        result["translate_backend"] = translator.backend
         result["demo_models"] |= translator.is_demo
         if request.source_lang == "id":
             english = "\n".join(paragraph_texts)
@@ -134,6 +136,7 @@ def translate_text(text: str, source_lang: str, settings: Settings) -> dict[str,
         "translation": "\n\n".join(paragraphs),
         "sentences": sum(len(s) for s in sentences),
         "model": translator.model_id,
+        "backend": translator.backend,
         "demo_model": translator.is_demo,
         "timing_s": round(time.perf_counter() - started, 3),
     }
@@ -152,15 +155,26 @@ def _check_language(lang: str) -> None:
 
 
 def _translator(source_lang: str, target_lang: str, settings: Settings) -> Translator:
+    """The configured backend's translator (see ``RINGKAS_TRANSLATE_BACKEND``)."""
+    key = translation_key(source_lang, target_lang)
     options = DecodingOptions(
         num_beams=settings.num_beams,
         max_batch_tokens=settings.max_batch_tokens,
         no_repeat_ngram_size=settings.no_repeat_ngram_size,
         repetition_penalty=settings.repetition_penalty,
+        fixed_output_tokens=settings.bench_fixed_output_tokens,
     )
-    return TransformersTranslator(
-        load_model(translation_key(source_lang, target_lang), settings), options
-    )
+    if settings.translate_backend != "transformers":
+        from models import ct2
+
+        engine = ct2.load_engine(key, settings)
+        if engine is not None:
+            return ct2.CTranslate2Translator(engine, options)
+        if settings.translate_backend == "ctranslate2":
+            spec = model_spec(key, settings)
+            folder = ct2.converted_dir(spec, settings.ct2_quantization, settings)
+            raise ModelNotConverted(key, spec, str(folder))
+    return TransformersTranslator(load_model(key, settings), options)
 
 
 def _brief_options(settings: Settings) -> BriefOptions:

@@ -28,6 +28,28 @@ def build_demo(
         typer.echo(f"  export {name}={value}")
 
 
+@models_app.command("convert")
+def convert(
+    force: Annotated[bool, typer.Option(help="Convert again even if cached.")] = False,
+) -> None:
+    """Convert the configured translation models to CTranslate2 (RINGKAS_CT2_QUANTIZATION)."""
+    from models import ct2
+    from models.errors import ModelError
+    from models.registry import REGISTRY
+    from ringkas.settings import get_settings
+
+    settings = get_settings()
+    for key, entry in REGISTRY.items():
+        if entry.kind != "marian":
+            continue
+        try:
+            folder = ct2.convert(key, settings, force=force)
+        except ModelError as exc:
+            typer.echo(f"{key}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{key}: {folder}")
+
+
 @models_app.command("build-same-shape")
 def build_same_shape(
     source: Annotated[

@@ -56,6 +56,21 @@ class Settings(BaseSettings):
         description="Intra-op threads per worker process (torch.set_num_threads).",
     )
 
+    # --- translation backend (see models/ct2.py) -----------------------------------------
+    translate_backend: Literal["auto", "transformers", "ctranslate2"] = Field(
+        default="auto",
+        description="auto: CTranslate2 where `ringkas models convert` has converted the "
+        "model, else transformers.",
+    )
+    ct2_dir: str = Field(default="var/ct2", description="Where converted models are cached.")
+    ct2_quantization: str = Field(
+        default="int8", description="Weights of converted models: int8, float16, float32…"
+    )
+    ct2_compute_type: str = Field(
+        default="auto",
+        description="CTranslate2 compute type; auto: int8 on CPU, int8_float16 on CUDA.",
+    )
+
     # --- decoding ------------------------------------------------------------------------
     num_beams: int = Field(default=4, ge=1, le=8, description="Beam size for translation.")
     max_batch_tokens: int = Field(
@@ -65,6 +80,12 @@ class Settings(BaseSettings):
         default=4, ge=0, description="Blocks repeated n-grams: guards against decoder loops."
     )
     repetition_penalty: float = Field(default=1.0, ge=1.0, le=2.0)
+    bench_fixed_output_tokens: int | None = Field(
+        default=None,
+        ge=1,
+        description="Benchmarks only: force every translation to this many tokens, so "
+        "random-weight models take the time real ones do.",
+    )
     brief_max_sentences: int = Field(default=3, ge=1, le=10)
     brief_max_words: int = Field(default=60, ge=10, le=400)
     brief_num_beams: int = Field(default=2, ge=1, le=8)

@@ -1,0 +1,335 @@
+"""Translation speed in one run: transformers, the raw CTranslate2 engine, and the service.
+
+    python bench/engines.py [--articles 50] [--tokens 48] [--out bench/results/engines.json]
+
+On a model of opus-mt-id-en's real shape (72.7M parameters, vocabulary 54,796; built from
+../shared/models/opus-mt-id-en with random weights, or real weights if --model points at
+them), every output is forced to --tokens tokens, so that random weights take the time
+real ones take. Prints:
+
+1. transformers ``generate`` tokens/s, greedy and beam 4 (the baseline);
+2. the raw CTranslate2 engine (int8, its own token batching), greedy and beam 4;
+3. the service: HTTP submit → Redis → Celery worker (CTranslate2 backend) → poll, on a job
+   of --articles articles, against the raw engine on the same sentences and settings;
+4. queue overhead: submit → worker start, worker finish → the poll that sees it;
+5. peak RSS of a worker process holding id→en, en→id and a summarizer of
+   distilbart-cnn-12-6's shape.
+
+A benchmark, not a test: it prints figures and writes them to JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from models import ct2
+from models.build import build_same_shape_marian
+from models.loading import load_model
+from models.segment import split_paragraphs, split_sentences
+from ringkas.settings import Settings
+from ringkas.stack import running_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_MODEL = ROOT.parent / "shared" / "models" / "opus-mt-id-en"
+
+
+def seed_sentences() -> list[str]:
+    sentences = [
+        s
+        for seed in sorted((ROOT / "seeds").glob("*.txt"))
+        for p in split_paragraphs(seed.read_text(encoding="utf-8"))
+        for s in split_sentences(p, "id")
+    ]
+    return list(dict.fromkeys(sentences))
+
+
+def transformers_tps(settings: Settings, sentences: list[str], beams: int, tokens: int) -> float:
+    import torch
+
+    loaded = load_model("translate:id-en", settings)
+    batch = loaded.tokenizer(sentences, return_tensors="pt", padding=True)
+    started = time.perf_counter()
+    with torch.inference_mode():
+        out = loaded.model.generate(
+            **batch,
+            num_beams=beams,
+            min_new_tokens=tokens,
+            max_new_tokens=tokens,
+            max_length=None,
+        )
+    elapsed = time.perf_counter() - started
+    assert out.shape[1] == tokens + 1  # the start token, then exactly `tokens`
+    return len(sentences) * tokens / elapsed
+
+
+def raw_engine_tps(settings: Settings, sentences: list[str], beams: int, tokens: int) -> float:
+    engine = ct2.load_engine("translate:id-en", settings)
+    assert engine is not None
+    tokenizer = engine.tokenizer
+    batch = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(sentences).input_ids]
+    started = time.perf_counter()
+    results = engine.engine.translate_batch(
+        batch,
+        max_batch_size=settings.max_batch_tokens,
+        batch_type="tokens",
+        beam_size=beams,
+        min_decoding_length=tokens,
+        max_decoding_length=tokens,
+    )
+    elapsed = time.perf_counter() - started
+    assert all(len(r.hypotheses[0]) == tokens for r in results)
+    return len(sentences) * tokens / elapsed
+
+
+def service_run(
+    env: dict[str, str], articles: list[dict[str, str]], tokens: int, log_dir: Path
+) -> dict[str, Any]:
+    with running_stack(env, log_dir) as stack, httpx.Client(base_url=stack.base_url) as http:
+        # Warm-up: the worker loads its model on the first task.
+        _wait(http, _submit(http, articles[:1]))
+        started = time.perf_counter()
+        job = _wait(http, _submit(http, articles))
+        elapsed = time.perf_counter() - started
+        sentences = sum(a["result"]["sentences"] for a in job["articles"])
+        overhead = queue_overhead(http)
+    return {
+        "articles": len(articles),
+        "sentences": sentences,
+        "seconds": elapsed,
+        "articles_per_s": len(articles) / elapsed,
+        "tokens_per_s": sentences * tokens / elapsed,
+        "queue_overhead_ms": overhead,
+    }
+
+
+def queue_overhead(http: httpx.Client, jobs: int = 30) -> dict[str, float]:
+    """Submit → worker start, and worker finish → first poll that sees it, in ms."""
+    to_start, to_seen = [], []
+    for _ in range(jobs):
+        submitted = datetime.now().astimezone()
+        job_id = _submit(http, [{"text": "Halo.", "source_lang": "id"}])
+        while True:
+            job = http.get(f"/v1/jobs/{job_id}").json()
+            if job["status"] in ("succeeded", "failed", "partial"):
+                seen = datetime.now().astimezone()
+                break
+            time.sleep(0.002)
+        article = job["articles"][0]
+        to_start.append((_at(article["started_at"]) - submitted).total_seconds() * 1000)
+        to_seen.append((seen - _at(article["finished_at"])).total_seconds() * 1000)
+    return {
+        "submit_to_start_p50": _pct(to_start, 50),
+        "submit_to_start_p95": _pct(to_start, 95),
+        "finish_to_poll_p50": _pct(to_seen, 50),
+        "finish_to_poll_p95": _pct(to_seen, 95),
+    }
+
+
+def worker_peak_rss_mb(env: dict[str, str]) -> float:
+    """Peak RSS of a fresh process that loads what a worker loads: id→en, en→id, brief."""
+    code = (
+        "import resource\n"
+        "from ringkas.settings import Settings\n"
+        "from models.pipeline import _translator\n"
+        "from models.loading import load_model\n"
+        "s = Settings()\n"
+        "_translator('id', 'en', s); _translator('en', 'id', s); load_model('brief:en', s)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def build_summarizer_of_real_shape(out: Path) -> None:
+    """Random weights in distilbart-cnn-12-6's configuration (306M parameters)."""
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    if (out / "config.json").is_file():
+        return
+    demo = ROOT / "var" / "demo-models" / "distilbart-brief-demo"
+    config = BartConfig(
+        vocab_size=50264,
+        d_model=1024,
+        encoder_layers=12,
+        decoder_layers=6,
+        encoder_attention_heads=16,
+        decoder_attention_heads=16,
+        encoder_ffn_dim=4096,
+        decoder_ffn_dim=4096,
+        max_position_embeddings=1024,
+    )
+    BartForConditionalGeneration(config).save_pretrained(out)
+    for name in ("vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json"):
+        if (demo / name).is_file():
+            (out / name).write_bytes((demo / name).read_bytes())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=ROOT / "var/same-shape/opus-mt-id-en")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=SHARED_MODEL,
+        help="config and tokenizer to build the same-shape model from",
+    )
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--sentences-per-article", type=int, default=4)
+    parser.add_argument("--tokens", type=int, default=48)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/engines.json")
+    args = parser.parse_args()
+
+    if not (args.model / "config.json").is_file():
+        print(f"building the same-shape model in {args.model} …", flush=True)
+        build_same_shape_marian(args.source, args.model)
+    threads = os.cpu_count() or 1
+    env = {
+        "RINGKAS_MODEL_TRANSLATE_ID_EN": str(args.model.resolve()),
+        "RINGKAS_MODEL_TRANSLATE_EN_ID": str(args.model.resolve()),
+        "RINGKAS_CT2_DIR": str((ROOT / "var/ct2").resolve()),
+        "RINGKAS_TRANSLATE_BACKEND": "ctranslate2",
+        "RINGKAS_TORCH_THREADS": str(threads),
+        "RINGKAS_BENCH_FIXED_OUTPUT_TOKENS": str(args.tokens),
+        "RINGKAS_JOB_TTL_S": "600",
+        "HF_HUB_OFFLINE": "1",
+    }
+    settings = Settings(
+        **{k.removeprefix("RINGKAS_").lower(): v for k, v in env.items() if "RINGKAS_" in k}
+    )
+    ct2.convert("translate:id-en", settings)
+
+    sentences = seed_sentences()[:48]
+    figures: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {threads} cores, {platform.platform()}",
+        "model": str(args.model),
+        "tokens_per_sentence": args.tokens,
+        "sentences": len(sentences),
+    }
+    for beams in (1, 4):
+        figures[f"transformers_beam{beams}_tps"] = transformers_tps(
+            settings, sentences, beams, args.tokens
+        )
+        figures[f"ct2_int8_beam{beams}_tps"] = raw_engine_tps(
+            settings, sentences, beams, args.tokens
+        )
+        print(
+            f"beam {beams}: transformers {figures[f'transformers_beam{beams}_tps']:.0f} "
+            f"tok/s, CTranslate2 int8 {figures[f'ct2_int8_beam{beams}_tps']:.0f} tok/s",
+            flush=True,
+        )
+
+    # The service on articles of a few seed sentences each, against the raw engine on the
+    # same sentences with the service's settings (beam 4 by default).
+    per = args.sentences_per_article
+    all_sentences = seed_sentences()
+    articles = [
+        {
+            "id": f"bench-{i}",
+            "text": " ".join(all_sentences[(i * per + j) % len(all_sentences)] for j in range(per)),
+            "source_lang": "id",
+        }
+        for i in range(args.articles)
+    ]
+    with tempfile.TemporaryDirectory() as logs:
+        service = service_run(env, articles, args.tokens, Path(logs))
+    service_sentences = [s for a in articles for s in split_sentences(a["text"], "id")]
+    raw = raw_engine_tps(settings, service_sentences, settings.num_beams, args.tokens)
+    figures["service"] = service
+    figures["service_raw_engine_tps"] = raw
+    figures["service_to_raw_ratio"] = service["tokens_per_s"] / raw
+    summarizer = ROOT / "var/same-shape/distilbart-cnn-12-6"
+    build_summarizer_of_real_shape(summarizer)
+    figures["worker_peak_rss_mb"] = worker_peak_rss_mb(
+        {**env, "RINGKAS_MODEL_BRIEF_EN": str(summarizer)}
+    )
+
+    print_table(figures, settings.num_beams)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {args.out}")
+
+
+def print_table(f: dict[str, Any], beams: int) -> None:
+    s = f["service"]
+    o = s["queue_overhead_ms"]
+    rows = [
+        ("transformers, greedy", f"{f['transformers_beam1_tps']:.0f} tok/s"),
+        ("transformers, beam 4", f"{f['transformers_beam4_tps']:.0f} tok/s"),
+        ("CTranslate2 int8, greedy", f"{f['ct2_int8_beam1_tps']:.0f} tok/s"),
+        (
+            "CTranslate2 int8, beam 4",
+            f"{f['ct2_int8_beam4_tps']:.0f} tok/s "
+            f"({f['ct2_int8_beam4_tps'] / f['transformers_beam4_tps']:.1f}× transformers)",
+        ),
+        (
+            f"raw engine on the service's sentences, beam {beams}",
+            f"{f['service_raw_engine_tps']:.0f} tok/s",
+        ),
+        (
+            f"service, {s['articles']} articles, beam {beams}",
+            f"{s['tokens_per_s']:.0f} tok/s, {s['articles_per_s']:.2f} articles/s "
+            f"({f['service_to_raw_ratio']:.2f} of the raw engine)",
+        ),
+        (
+            "submit → worker start, p50 / p95",
+            f"{o['submit_to_start_p50']:.1f} / {o['submit_to_start_p95']:.1f} ms",
+        ),
+        (
+            "worker finish → poll sees it, p50 / p95",
+            f"{o['finish_to_poll_p50']:.1f} / {o['finish_to_poll_p95']:.1f} ms",
+        ),
+        ("worker peak RSS (id→en, en→id, brief)", f"{f['worker_peak_rss_mb']:.0f} MB"),
+    ]
+    print(f"\n{f['machine']}; {f['tokens_per_sentence']} output tokens per sentence")
+    for name, value in rows:
+        print(f"| {name:<48} | {value} |")
+
+
+def _submit(http: httpx.Client, articles: list[dict[str, str]]) -> str:
+    response = http.post("/v1/jobs", json={"articles": articles, "tasks": ["translate"]})
+    response.raise_for_status()
+    return str(response.json()["job_id"])
+
+
+def _wait(http: httpx.Client, job_id: str, timeout_s: float = 1800) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = http.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in ("succeeded", "failed", "partial"):
+            if job["status"] != "succeeded":
+                raise RuntimeError(f"job {job_id} ended {job['status']}: {job['articles']}")
+            return job
+        time.sleep(0.05)
+    raise TimeoutError(f"job {job_id} did not finish in {timeout_s} s")
+
+
+def _at(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def _pct(values: list[float], pct: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,8 @@ real ones take. Prints:
 1. transformers ``generate`` tokens/s, greedy and beam 4 (the baseline);
 2. the raw CTranslate2 engine (int8, its own token batching), greedy and beam 4;
 3. the service: HTTP submit → Redis → Celery worker (CTranslate2 backend) → poll, on a job
-   of --articles articles, against the raw engine on the same sentences and settings;
+   of --articles articles (the two seeds, alternating), against the raw engine on the same
+   sentences and settings;
 4. queue overhead: submit → worker start, worker finish → the poll that sees it;
 5. peak RSS of a worker process holding id→en, en→id and a summarizer of
    distilbart-cnn-12-6's shape.
@@ -103,7 +104,8 @@ def service_run(
         started = time.perf_counter()
         job = _wait(http, _submit(http, articles))
         elapsed = time.perf_counter() - started
-        sentences = sum(a["result"]["sentences"] for a in job["articles"])
+        # +1: the title, translated as one more sentence
+        sentences = sum(a["result"]["sentences"] + 1 for a in job["articles"])
         overhead = queue_overhead(http)
     return {
         "articles": len(articles),
@@ -194,7 +196,12 @@ def main() -> None:
         help="config and tokenizer to build the same-shape model from",
     )
     parser.add_argument("--articles", type=int, default=50)
-    parser.add_argument("--sentences-per-article", type=int, default=4)
+    parser.add_argument(
+        "--service-beams",
+        type=int,
+        default=1,
+        help="beam size of the service run and its raw-engine reference",
+    )
     parser.add_argument("--tokens", type=int, default=48)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/engines.json")
     args = parser.parse_args()
@@ -238,22 +245,26 @@ def main() -> None:
             flush=True,
         )
 
-    # The service on articles of a few seed sentences each, against the raw engine on the
-    # same sentences with the service's settings (beam 4 by default).
-    per = args.sentences_per_article
-    all_sentences = seed_sentences()
-    articles = [
-        {
-            "id": f"bench-{i}",
-            "text": " ".join(all_sentences[(i * per + j) % len(all_sentences)] for j in range(per)),
-            "source_lang": "id",
-        }
-        for i in range(args.articles)
-    ]
+    # The service on real-shaped articles (the seeds, alternating), against the raw engine
+    # on the same sentences with the same settings.
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    articles = []
+    for i in range(args.articles):
+        title, body = seeds[i % len(seeds)].read_text(encoding="utf-8").split("\n", 1)
+        articles.append({"id": f"bench-{i}", "title": title, "text": body, "source_lang": "id"})
+    service_env = {**env, "RINGKAS_NUM_BEAMS": str(args.service_beams)}
     with tempfile.TemporaryDirectory() as logs:
-        service = service_run(env, articles, args.tokens, Path(logs))
-    service_sentences = [s for a in articles for s in split_sentences(a["text"], "id")]
-    raw = raw_engine_tps(settings, service_sentences, settings.num_beams, args.tokens)
+        service = service_run(service_env, articles, args.tokens, Path(logs))
+    # What the pipeline translates: each body sentence, and the title as one more.
+    service_sentences = [
+        s
+        for a in articles
+        for s in [
+            a["title"],
+            *(x for p in split_paragraphs(a["text"]) for x in split_sentences(p, "id")),
+        ]
+    ]
+    raw = raw_engine_tps(settings, service_sentences, args.service_beams, args.tokens)
     figures["service"] = service
     figures["service_raw_engine_tps"] = raw
     figures["service_to_raw_ratio"] = service["tokens_per_s"] / raw
@@ -263,7 +274,7 @@ def main() -> None:
         {**env, "RINGKAS_MODEL_BRIEF_EN": str(summarizer)}
     )
 
-    print_table(figures, settings.num_beams)
+    print_table(figures, args.service_beams)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.out}")

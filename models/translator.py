@@ -11,6 +11,22 @@ from models.chunking import split_to_fit
 from models.loading import LoadedModel
 
 
+@dataclass(frozen=True)
+class Translation:
+    """One sentence's translation.
+
+    Attributes:
+        text: The translation.
+        confidence: Mean log-probability of its tokens under the decoder (≤ 0; closer to 0
+            is surer), or ``None`` when the backend gives none (or the sentence was empty).
+        warnings: Problems found with it (see ``models.guard``).
+    """
+
+    text: str
+    confidence: float | None = None
+    warnings: tuple[str, ...] = ()
+
+
 class Translator(Protocol):
     """Translates sentences of one language pair."""
 
@@ -19,6 +35,10 @@ class Translator(Protocol):
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         """One translation per input sentence, in input order."""
+        ...
+
+    def translate_scored(self, sentences: Sequence[str]) -> list[Translation]:
+        """Like ``translate_batch``, with each translation's confidence."""
         ...
 
 
@@ -45,7 +65,19 @@ class TransformersTranslator:
         self.model_id = loaded.spec
         self.is_demo = loaded.is_demo
 
+    @property
+    def options(self) -> DecodingOptions:
+        """The generation settings it runs with."""
+        return self._options
+
+    def with_options(self, options: DecodingOptions) -> TransformersTranslator:
+        """The same model with other generation settings (e.g. stricter, for a retry)."""
+        return TransformersTranslator(self._loaded, options)
+
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        return [t.text for t in self.translate_scored(sentences)]
+
+    def translate_scored(self, sentences: Sequence[str]) -> list[Translation]:
         import torch
 
         tokenizer = self._loaded.tokenizer
@@ -58,6 +90,9 @@ class TransformersTranslator:
 
         ids = tokenizer(pieces).input_ids if pieces else []
         outputs = [""] * len(pieces)
+        # Per piece: sum of the chosen tokens' log-probabilities, and their number.
+        scores: list[tuple[float, int]] = [(0.0, 0)] * len(pieces)
+        pad = tokenizer.pad_token_id
         for batch in batches_by_tokens([len(x) for x in ids], self._options.max_batch_tokens):
             padded = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
             longest = len(ids[batch[0]])  # batches are sorted longest first
@@ -71,15 +106,36 @@ class TransformersTranslator:
                     max_length=None,  # the model's own max_length would override the line above
                     no_repeat_ngram_size=self._options.no_repeat_ngram_size,
                     repetition_penalty=self._options.repetition_penalty,
+                    output_scores=True,
+                    return_dict_in_generate=True,
                 )
-            texts = tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for index, text in zip(batch, texts, strict=True):
+                beams = self._options.num_beams > 1
+                # Beam search reports log-softmaxed scores already; greedy reports logits.
+                transition = self._loaded.model.compute_transition_scores(
+                    generated.sequences,
+                    generated.scores,
+                    generated.beam_indices if beams else None,
+                    normalize_logits=not beams,
+                )
+            # sequences[:, 0] is the decoder start token, which has no score.
+            tokens = generated.sequences[:, 1:]
+            mask = tokens != pad
+            sums = torch.where(mask, transition, torch.zeros_like(transition)).sum(dim=1)
+            counts = mask.sum(dim=1)
+            texts = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+            for row, (index, text) in enumerate(zip(batch, texts, strict=True)):
                 outputs[index] = text.strip()
+                scores[index] = (float(sums[row]), int(counts[row]))
 
-        translations: list[list[str]] = [[] for _ in sentences]
-        for owner, text in zip(owners, outputs, strict=True):
-            translations[owner].append(text)
-        return [" ".join(parts) for parts in translations]
+        texts_of: list[list[str]] = [[] for _ in sentences]
+        totals: list[tuple[float, int]] = [(0.0, 0)] * len(sentences)
+        for owner, text, (total, count) in zip(owners, outputs, scores, strict=True):
+            texts_of[owner].append(text)
+            totals[owner] = (totals[owner][0] + total, totals[owner][1] + count)
+        return [
+            Translation(" ".join(parts), round(total / count, 4) if count else None)
+            for parts, (total, count) in zip(texts_of, totals, strict=True)
+        ]
 
     def _fit(self, sentence: str) -> list[str]:
         text = sentence.strip()

@@ -82,3 +82,16 @@ def test_over_long_sentence_is_split_and_bounded(settings: Settings) -> None:
     assert output
     # each piece's output is at most max_new_tokens ≤ positions long
     assert len(tokenizer(output, verbose=False).input_ids) <= len(pieces) * positions
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_scored_translations_carry_a_confidence(settings: Settings, beams: int) -> None:
+    options = DecodingOptions(num_beams=beams, max_batch_tokens=256)
+    translator = TransformersTranslator(load_model("translate:id-en", settings), options)
+    sentences = seed_sentences()[:5]
+    scored = translator.translate_scored(["", *sentences])
+    assert scored[0].text == "" and scored[0].confidence is None
+    assert all(isinstance(t.confidence, float) and t.confidence <= 0 for t in scored[1:])
+    assert len({t.confidence for t in scored[1:]}) > 1  # a score per sentence, not one
+    # the same texts as translate_batch, in the same order
+    assert [t.text for t in scored[1:]] == translator.translate_batch(sentences)

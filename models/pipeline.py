@@ -123,7 +123,7 @@ def process_article(request: ArticleRequest, settings: Settings) -> dict[str, An
 
     english = clean.body
     if "translate" in request.tasks or source_lang != "en":
-        translator = _translator(source_lang, target_lang, settings)
+        translator = translator_for(source_lang, target_lang, settings)
         started = time.perf_counter()
         title = [clean.title] if clean.title and clean.title.strip() else []
         flat = [s for para in sentences for s in para] + title
@@ -182,7 +182,7 @@ def translate_text(
         raise ValueError("the text is empty")
     source_lang, detected = _source_language(source_lang, text, None)
     target_lang = target_of(source_lang)
-    translator = _translator(source_lang, target_lang, settings)
+    translator = translator_for(source_lang, target_lang, settings)
     sentences = [split_sentences(p, source_lang) for p in split_paragraphs(text)]
     started = time.perf_counter()
     flat = [s for para in sentences for s in para]
@@ -319,7 +319,10 @@ def _brief(english: str, settings: Settings, result: dict[str, Any]) -> dict[str
     return {"brief": brief, "brief_method": "extractive", "brief_fallback_reason": reason}
 
 
-def _translator(source_lang: str, target_lang: str, settings: Settings) -> Translator:
+def translator_for(
+    source_lang: str, target_lang: str, settings: Settings
+) -> TransformersTranslator:
+    """The translator of a direction, with the deployment's decoding settings."""
     options = DecodingOptions(
         num_beams=settings.num_beams,
         max_batch_tokens=settings.max_batch_tokens,

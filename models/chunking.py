@@ -88,11 +88,3 @@ def fit_sentences(
                 pieces.append(piece)
                 owners.append(index)
     return pieces, owners
-
-
-def rejoin(outputs: Sequence[str], owners: Sequence[int], sentences: int) -> list[str]:
-    """Joins the outputs of the pieces of ``fit_sentences`` back into one per sentence."""
-    joined: list[list[str]] = [[] for _ in range(sentences)]
-    for owner, text in zip(owners, outputs, strict=True):
-        joined[owner].append(text)
-    return [" ".join(parts) for parts in joined]

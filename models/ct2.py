@@ -19,10 +19,10 @@ from typing import Any
 
 from models.batching import batches_by_tokens
 from models.build import is_demo_model
-from models.chunking import fit_sentences, rejoin
+from models.chunking import fit_sentences
 from models.errors import ModelUnavailable
 from models.registry import lookup, model_spec
-from models.translator import DecodingOptions
+from models.translator import DecodingOptions, PieceResults, ProgressCallback, Translation
 from ringkas.settings import Settings
 
 ORIGIN_FILE = "ringkas_origin.json"
@@ -134,30 +134,38 @@ def _load_engine(
 
 
 class CTranslate2Translator:
-    """A converted Marian model run by CTranslate2.
+    """A converted Marian model run by CTranslate2, batched as the ``transformers`` backend."""
 
-    Batching is the same as the ``transformers`` backend's (sorted by length, bounded in
-    padded tokens, each batch with its own output budget), so both give the same greedy
-    output on the same float32 weights.
-    """
+    backend = "ctranslate2"
 
     def __init__(self, loaded: LoadedEngine, options: DecodingOptions) -> None:
         self._loaded = loaded
         self._options = options
         self.model_id = loaded.spec
         self.is_demo = loaded.is_demo
-        self.backend = "ctranslate2"
+
+    @property
+    def options(self) -> DecodingOptions:
+        return self._options
+
+    def with_options(self, options: DecodingOptions) -> CTranslate2Translator:
+        return CTranslate2Translator(self._loaded, options)
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        return [t.text for t in self.translate_scored(sentences)]
+
+    def translate_scored(
+        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[Translation]:
         tokenizer = self._loaded.tokenizer
         pieces, owners = fit_sentences(sentences, self._count, self._loaded.max_source_tokens)
+        results = PieceResults(owners, len(sentences), on_progress)
         tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(pieces).input_ids]
-        outputs = [""] * len(pieces)
         for batch in batches_by_tokens([len(t) for t in tokens], self._options.max_batch_tokens):
             least, most = self._options.output_budget(
                 len(tokens[batch[0]]), self._loaded.max_source_tokens
             )
-            results = self._loaded.engine.translate_batch(
+            outputs = self._loaded.engine.translate_batch(
                 [tokens[i] for i in batch],
                 beam_size=self._options.num_beams,
                 # transformers spends the last of its new tokens on the forced </s>, which
@@ -166,11 +174,19 @@ class CTranslate2Translator:
                 max_decoding_length=max(most - 1, 1),
                 no_repeat_ngram_size=self._options.no_repeat_ngram_size,
                 repetition_penalty=self._options.repetition_penalty,
+                return_scores=True,
             )
-            for index, result in zip(batch, results, strict=True):
-                ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                outputs[index] = tokenizer.decode(ids, skip_special_tokens=True).strip()
-        return rejoin(outputs, owners, len(sentences))
+            for piece, output in zip(batch, outputs, strict=True):
+                hypothesis = output.hypotheses[0]
+                ids = tokenizer.convert_tokens_to_ids(hypothesis)
+                text = tokenizer.decode(ids, skip_special_tokens=True).strip()
+                # CTranslate2's score is the sum of the token log-probabilities, divided
+                # by the length in beam search (length_penalty 1).
+                count = len(hypothesis) + 1  # with </s>, as transformers counts it
+                total = output.scores[0] * (count if self._options.num_beams > 1 else 1)
+                results.add(piece, text, total, count)
+            results.batch_done()
+        return results.translations()
 
     def _count(self, piece: str) -> int:
         return len(self._loaded.tokenizer(piece, verbose=False).input_ids)

@@ -1,26 +1,39 @@
-"""Sentence translation: one interface, a ``transformers`` backend behind it."""
+"""Sentence translation: one interface, two backends behind it.
+
+``TransformersTranslator`` (here) is the reference; ``models.ct2.CTranslate2Translator`` runs
+the same weights faster. Both cut over-long sentences into pieces that fit the model
+(``models.chunking.fit_sentences``), sort the pieces by length, batch them by padded tokens,
+and give each batch its own output budget, so that they agree on the same weights.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from models.batching import batches_by_tokens
-from models.chunking import fit_sentences, rejoin
+from models.chunking import fit_sentences
 from models.loading import LoadedModel
 
+ProgressCallback = Callable[[int, int], None]
+"""Hears ``(sentences_done, sentences_total)`` after each batch."""
 
-class Translator(Protocol):
-    """Translates sentences of one language pair."""
 
-    model_id: str
-    is_demo: bool
-    backend: str  # "transformers" or "ctranslate2"
+@dataclass(frozen=True)
+class Translation:
+    """One sentence's translation.
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        """One translation per input sentence, in input order."""
-        ...
+    Attributes:
+        text: The translation.
+        confidence: Mean log-probability of its tokens under the decoder (≤ 0; closer to 0
+            is surer), or ``None`` when the sentence was empty.
+        warnings: Problems found with it (see ``models.guard``).
+    """
+
+    text: str
+    confidence: float | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,27 +57,108 @@ class DecodingOptions:
         return 0, min(max_positions, longest_source * 3 // 2 + 10)
 
 
-class TransformersTranslator:
-    """A MarianMT model run with ``transformers`` ``generate``.
+class Translator(Protocol):
+    """Translates sentences of one language pair."""
 
-    Sentences longer than the model's positions are cut into pieces that fit and their
-    translations joined; all pieces are sorted by length and batched by padded tokens.
+    model_id: str
+    is_demo: bool
+    backend: str  # "transformers" or "ctranslate2"
+
+    @property
+    def options(self) -> DecodingOptions:
+        """The generation settings it runs with."""
+        ...
+
+    def with_options(self, options: DecodingOptions) -> Translator:
+        """The same model with other generation settings (e.g. stricter, for a retry)."""
+        ...
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """One translation per input sentence, in input order."""
+        ...
+
+    def translate_scored(
+        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[Translation]:
+        """Like ``translate_batch``, with each translation's confidence."""
+        ...
+
+
+class PieceResults:
+    """Collects the outputs of the pieces of ``fit_sentences`` and joins them per sentence.
+
+    Also tells a progress callback how many sentences have all their pieces done.
     """
+
+    def __init__(
+        self, owners: Sequence[int], sentences: int, on_progress: ProgressCallback | None
+    ) -> None:
+        self._owners = owners
+        self._texts = [""] * len(owners)
+        self._scores = [(0.0, 0)] * len(owners)  # (sum of token log-probs, tokens)
+        self._pending = [0] * sentences
+        for owner in owners:
+            self._pending[owner] += 1
+        self._done = sum(1 for p in self._pending if p == 0)  # empty sentences
+        self._on_progress = on_progress
+
+    def add(self, piece: int, text: str, logprob_sum: float, tokens: int) -> None:
+        self._texts[piece] = text
+        self._scores[piece] = (logprob_sum, tokens)
+        owner = self._owners[piece]
+        self._pending[owner] -= 1
+        self._done += self._pending[owner] == 0
+
+    def batch_done(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(self._done, len(self._pending))
+
+    def translations(self) -> list[Translation]:
+        texts: list[list[str]] = [[] for _ in self._pending]
+        totals = [(0.0, 0)] * len(self._pending)
+        for owner, text, (total, count) in zip(
+            self._owners, self._texts, self._scores, strict=True
+        ):
+            texts[owner].append(text)
+            totals[owner] = (totals[owner][0] + total, totals[owner][1] + count)
+        return [
+            Translation(" ".join(parts), round(total / count, 4) if count else None)
+            for parts, (total, count) in zip(texts, totals, strict=True)
+        ]
+
+
+class TransformersTranslator:
+    """A MarianMT model run with ``transformers`` ``generate``."""
+
+    backend = "transformers"
 
     def __init__(self, loaded: LoadedModel, options: DecodingOptions) -> None:
         self._loaded = loaded
         self._options = options
         self.model_id = loaded.spec
         self.is_demo = loaded.is_demo
-        self.backend = "transformers"
+
+    @property
+    def options(self) -> DecodingOptions:
+        return self._options
+
+    def with_options(self, options: DecodingOptions) -> TransformersTranslator:
+        return TransformersTranslator(self._loaded, options)
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        return [t.text for t in self.translate_scored(sentences)]
+
+    def translate_scored(
+        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[Translation]:
         import torch
 
         tokenizer = self._loaded.tokenizer
         pieces, owners = fit_sentences(sentences, self._count, self._loaded.max_source_tokens)
+        results = PieceResults(owners, len(sentences), on_progress)
         ids = tokenizer(pieces).input_ids if pieces else []
-        outputs = [""] * len(pieces)
+        pad = tokenizer.pad_token_id
+        beams = self._options.num_beams > 1
         for batch in batches_by_tokens([len(x) for x in ids], self._options.max_batch_tokens):
             padded = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
             # batches are sorted longest first
@@ -80,11 +174,25 @@ class TransformersTranslator:
                     max_length=None,  # the model's own max_length would override the line above
                     no_repeat_ngram_size=self._options.no_repeat_ngram_size,
                     repetition_penalty=self._options.repetition_penalty,
+                    output_scores=True,
+                    return_dict_in_generate=True,
                 )
-            texts = tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for index, text in zip(batch, texts, strict=True):
-                outputs[index] = text.strip()
-        return rejoin(outputs, owners, len(sentences))
+                # Beam search reports log-softmaxed scores already; greedy reports logits.
+                transition = self._loaded.model.compute_transition_scores(
+                    generated.sequences,
+                    generated.scores,
+                    generated.beam_indices if beams else None,
+                    normalize_logits=not beams,
+                )
+            # sequences[:, 0] is the decoder start token, which has no score.
+            mask = generated.sequences[:, 1:] != pad
+            sums = torch.where(mask, transition, torch.zeros_like(transition)).sum(dim=1)
+            counts = mask.sum(dim=1)
+            texts = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+            for row, (piece, text) in enumerate(zip(batch, texts, strict=True)):
+                results.add(piece, text.strip(), float(sums[row]), int(counts[row]))
+            results.batch_done()
+        return results.translations()
 
     def _count(self, piece: str) -> int:
         return len(self._loaded.tokenizer(piece, verbose=False).input_ids)

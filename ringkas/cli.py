@@ -127,6 +127,48 @@ def batch(
     raise typer.Exit(code)
 
 
+SHARED_DATA = Path("../shared/data")
+
+
+@app.command("quality")
+def quality(
+    src: Annotated[Path, typer.Option(help="Source side of a line-aligned test set.")] = (
+        SHARED_DATA / "flores-dev.id"
+    ),
+    ref: Annotated[Path, typer.Option(help="Reference side, line-aligned with --src.")] = (
+        SHARED_DATA / "flores-dev.en"
+    ),
+    src_lang: Annotated[str, typer.Option(help="Language of --src: id or en.")] = "id",
+    news: Annotated[
+        Path | None,
+        typer.Option(help="JSONL of articles with human summaries (text, summary, title)."),
+    ] = SHARED_DATA / "news-dev.jsonl",
+    limit: Annotated[int | None, typer.Option(min=1, help="Score the first N lines only.")] = None,
+    news_limit: Annotated[
+        int | None, typer.Option(min=1, help="Score the first N articles only.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where the JSON report goes.")] = Path(
+        "out/quality/report.json"
+    ),
+) -> None:
+    """Score the translation model (chrF, BLEU, number fidelity) and the briefs (ROUGE)."""
+    import json
+
+    from models.quality import evaluate_briefs, evaluate_translation, format_report
+    from ringkas.settings import get_settings
+
+    settings = get_settings()
+    report: dict[str, object] = {
+        "translation": [evaluate_translation(src, ref, src_lang, settings, limit)],
+    }
+    if news is not None:
+        report["brief"] = evaluate_briefs(news, settings, news_limit)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(format_report(report))
+    typer.echo(f"\nJSON report: {out}")
+
+
 @app.command("demo")
 def demo(
     inputs: Annotated[

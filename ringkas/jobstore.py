@@ -56,9 +56,10 @@ class ArticleInput:
     """An article as submitted."""
 
     text: str
-    source_lang: str
+    source_lang: str | None  # None: detected by the worker
     id: str | None = None
     title: str | None = None
+    glossary: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field
@@ -79,16 +80,55 @@ class Settings(BaseSettings):
     no_repeat_ngram_size: int = Field(
         default=4, ge=0, description="Blocks repeated n-grams: guards against decoder loops."
     )
-    repetition_penalty: float = Field(default=1.0, ge=1.0, le=2.0)
+    repetition_penalty: float = Field(
+        default=1.0,
+        ge=1.0,
+        le=2.0,
+        description="Penalises repeated tokens; a looping or echoed sentence is retried with "
+        "at least 1.3 and no_repeat_ngram_size 3 (models/guard.py).",
+    )
     bench_fixed_output_tokens: int | None = Field(
         default=None,
         ge=1,
         description="Benchmarks only: force every translation to this many tokens, so "
         "random-weight models take the time real ones do.",
     )
+    guard_max_retry_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="Retry looping/echoed sentences only when at most this share of a text's "
+        "sentences is bad; beyond it they are flagged, not retried (models/guard.py).",
+    )
+    low_confidence: float = Field(
+        default=-1.5,
+        le=0,
+        description="A sentence whose mean token log-probability is below this is flagged "
+        "as low-confidence in its warnings.",
+    )
     brief_max_sentences: int = Field(default=3, ge=1, le=10)
     brief_max_words: int = Field(default=60, ge=10, le=400)
     brief_num_beams: int = Field(default=2, ge=1, le=8)
+
+    # --- article handling -------------------------------------------------------------------
+    glossary_path: Path | None = Field(
+        default=None,
+        description="Deployment glossary, JSON or TOML: `translations` (term → translation) "
+        "and/or `do_not_translate` (terms); a request's own glossary overrides it.",
+    )
+    protect_numbers: bool = Field(
+        default=True,
+        description="Pass numbers through placeholders, written in the target's convention "
+        "(2,7 juta → 2.7 million); off, the model translates them and they are only checked.",
+    )
+    clean_boilerplate: bool = Field(
+        default=True,
+        description="Separate datelines, bylines, captions and footers from the body.",
+    )
+    boilerplate_rules_path: Path | None = Field(
+        default=None,
+        description="Boilerplate rules file; default: models/boilerplate_rules.toml.",
+    )
 
     # --- request limits --------------------------------------------------------------------
     max_article_chars: int = Field(default=20_000, ge=100, description="Per article in a job.")

@@ -60,7 +60,13 @@ class TaskQueue:
         except BROKER_ERRORS as exc:
             raise QueueUnavailable(_one_line(exc)) from exc
 
-    def translate(self, text: str, source_lang: str, timeout_s: float) -> dict[str, Any]:
+    def translate(
+        self,
+        text: str,
+        source_lang: str | None,
+        timeout_s: float,
+        glossary: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         """Runs ``ringkas.translate_text`` on a worker and waits for its answer.
 
         Raises:
@@ -73,7 +79,10 @@ class TaskQueue:
             # expires: a worker that only gets to it after we stopped waiting drops it
             # instead of translating for nobody.
             result = self._celery.send_task(
-                TRANSLATE_TEXT, args=[text, source_lang], expires=timeout_s
+                TRANSLATE_TEXT,
+                args=[text, source_lang],
+                kwargs={"glossary": glossary} if glossary else {},
+                expires=timeout_s,
             )
         except BROKER_ERRORS as exc:
             raise QueueUnavailable(_one_line(exc)) from exc

@@ -54,7 +54,13 @@ def submit_job(
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
     articles = [
-        ArticleInput(text=a.text, source_lang=a.source_lang, id=a.id, title=a.title)
+        ArticleInput(
+            text=a.text,
+            source_lang=a.source_lang,
+            id=a.id,
+            title=a.title,
+            glossary={**(body.glossary or {}), **(a.glossary or {})} or None,
+        )
         for a in body.articles
     ]
     # Recorded before anything is queued, so a worker never meets an unknown job.
@@ -128,7 +134,7 @@ def translate(body: TranslateRequest, settings: SettingsDep, queue: QueueDep) ->
     limits.check_translate(body, settings)
     timeout_s = settings.sync_timeout_s
     try:
-        return queue.translate(body.text, body.source_lang, timeout_s)
+        return queue.translate(body.text, body.source_lang, timeout_s, glossary=body.glossary)
     except QueueUnavailable as exc:
         raise ApiError(
             503, "queue_unavailable", f"the task broker is unreachable ({exc}); try again later"

@@ -25,7 +25,21 @@ ARTICLES_CEILING = 10_000
 TITLE_MAX_CHARS = 1_000
 ARTICLE_ID_MAX_CHARS = 200
 
-LANG_DESCRIPTION = "Language of the text: `id` (Indonesian) or `en` (English); target is the other."
+LANG_DESCRIPTION = (
+    "Language of the text: `id` (Indonesian) or `en` (English); the target is the other. "
+    "Omit it to detect the language; a text in neither gets a clear error."
+)
+GLOSSARY_MAX_TERMS = 500
+GLOSSARY_TERM_MAX_CHARS = 200
+GlossaryTerm = Annotated[str, Field(min_length=1, max_length=GLOSSARY_TERM_MAX_CHARS)]
+Glossary = Annotated[
+    dict[GlossaryTerm, GlossaryTerm],
+    Field(
+        max_length=GLOSSARY_MAX_TERMS,
+        description="Term → its translation; map a term to itself to keep it untranslated. "
+        "Added to the deployment glossary (RINGKAS_GLOSSARY_PATH), overriding it.",
+    ),
+]
 
 
 def _not_blank(value: object) -> object:
@@ -57,7 +71,8 @@ class ArticleIn(BaseModel):
     title: str | None = Field(
         default=None, max_length=TITLE_MAX_CHARS, description="Headline; translated too."
     )
-    source_lang: Language = Field(default="id", description=LANG_DESCRIPTION)
+    source_lang: Language | None = Field(default=None, description=LANG_DESCRIPTION)
+    glossary: Glossary | None = None
 
 
 class JobRequest(BaseModel):
@@ -75,6 +90,12 @@ class JobRequest(BaseModel):
         min_length=1,
         max_length=2,
         description="`translate` and/or `brief` (a short English brief); default both.",
+    )
+
+    glossary: Glossary | None = Field(
+        default=None,
+        max_length=GLOSSARY_MAX_TERMS,
+        description="A glossary for every article of the job; an article's own overrides it.",
     )
 
     @field_validator("tasks")
@@ -103,7 +124,7 @@ class ArticleOut(BaseModel):
     index: Annotated[int, Field(ge=0, description="Position in the submitted list.")]
     id: str | None
     title: str | None
-    source_lang: Language
+    source_lang: Language | None = Field(description="As submitted; null: detected.")
     status: ArticleStatus
     attempts: Annotated[int, Field(ge=0, description="Times a worker started it.")]
     result: dict[str, Any] | None = Field(
@@ -136,7 +157,8 @@ class TranslateRequest(BaseModel):
         description="At most RINGKAS_MAX_SYNC_CHARS characters (default 2,000); "
         "send longer texts as a job.",
     )
-    source_lang: Language = Field(default="id", description=LANG_DESCRIPTION)
+    source_lang: Language | None = Field(default=None, description=LANG_DESCRIPTION)
+    glossary: Glossary | None = None
 
 
 class TranslateOut(BaseModel):

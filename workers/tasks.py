@@ -129,6 +129,7 @@ def process_article(self: Task, job_id: str, index: int) -> None:
         source_lang=article.source_lang,
         title=article.title,
         tasks=tuple(t for t in TASKS if t in tasks),
+        glossary=article.glossary,
     )
     try:
         result = run_pipeline(request, settings)
@@ -148,13 +149,15 @@ def process_article(self: Task, job_id: str, index: int) -> None:
 
 
 @app.task(name=TRANSLATE_TEXT)
-def translate_text(text: str, source_lang: str) -> dict[str, Any]:
+def translate_text(
+    text: str, source_lang: str | None, glossary: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Translates a short text for ``POST /v1/translate``; returns the model layer's dict."""
     from models.errors import ModelError, UnsupportedLanguage
     from models.pipeline import translate_text as run_translate
 
     try:
-        return run_translate(text, source_lang, get_settings())
+        return run_translate(text, source_lang, get_settings(), glossary)
     except (UnsupportedLanguage, ValueError) as exc:
         raise SyncTaskError("invalid_input", str(exc)) from None
     except ModelError as exc:

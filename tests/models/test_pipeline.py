@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from models.boilerplate import clean_article
 from models.errors import UnsupportedLanguage
 from models.pipeline import ArticleRequest, process_article, translate_text
-from models.segment import split_paragraphs
+from models.segment import split_paragraphs, split_sentences
 from ringkas.settings import Settings
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
@@ -22,7 +23,8 @@ def test_seed_is_translated_and_briefed(seed: Path, settings: Settings) -> None:
     title, body = read_seed(seed)
     result = process_article(ArticleRequest(text=body, title=title, source_lang="id"), settings)
 
-    paragraphs = split_paragraphs(body)
+    # The body without the site's boilerplate (tests/models/test_boilerplate.py)
+    paragraphs = split_paragraphs(clean_article(body, title).body)
     assert result["source_lang"] == "id"
     assert result["target_lang"] == "en"
     assert [p["source"] for p in result["paragraphs"]] == paragraphs
@@ -39,6 +41,50 @@ def test_seed_is_translated_and_briefed(seed: Path, settings: Settings) -> None:
         "brief": settings.model_brief_en,
     }
     assert result["demo_models"] is True
+    assert result["brief_method"] == "abstractive"
+    assert result["title"] == title
+
+
+SEED_SPANS = {
+    "000_1b270c60e0edda55.txt": {
+        "protected": ["@tmcpolda"],
+        "numbers": ["2.7 million"],
+        "dateline": "Kamis, 23 Oktober 2014 | 10:07 WIB | JAKARTA",
+        "gone": ["Cek Berita", "Editor:", "Reporter:", "ILUSTRASI", "Terbaru"],
+    },
+    "003_1cfa2fd76bc94e1e.txt": {
+        "protected": [],
+        "numbers": ["36 percent", "60.7 percent", "39.3 percent", "2.5", "87%", "2013", "140"],
+        "dateline": None,
+        "gone": ["Sign up for our", "newsletter"],
+    },
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_seed_spans_numbers_and_boilerplate_survive_the_demo_models(
+    seed: Path, settings: Settings
+) -> None:
+    title, body = read_seed(seed)
+    expected = SEED_SPANS[seed.name]
+    result = process_article(
+        ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",)), settings
+    )
+    for span in [*expected["protected"], *expected["numbers"]]:
+        assert span in result["translation"], span
+    assert result["dateline"] == expected["dateline"]
+    for footer in expected["gone"]:
+        assert footer not in result["translation"]
+        assert all(footer not in p["source"] for p in result["paragraphs"])
+    # every sentence has a confidence and a list of warnings; the article lists them all
+    details = result["sentences_detail"]
+    assert len(details) == result["sentences"]
+    assert all(isinstance(d["confidence"], float) and d["confidence"] <= 0 for d in details)
+    assert all(isinstance(d["warnings"], list) for d in details)
+    flat = [w for d in details for w in d["warnings"]]
+    assert len([w for w in result["warnings"] if not w.startswith("title:")]) == len(flat)
+    # numbers pass through placeholders in the target's convention: none is missing
+    assert not [w for w in flat if w.startswith("number ")]
 
 
 def test_only_the_tasks_asked_for(settings: Settings) -> None:
@@ -84,3 +130,65 @@ def test_translate_text_keeps_paragraphs(settings: Settings) -> None:
     assert result["sentences"] == 3
     assert result["demo_model"] is True
     assert result["model"] == settings.model_translate_id_en
+
+
+def test_source_language_is_detected_when_not_given(settings: Settings) -> None:
+    result = translate_text("Presiden meresmikan jembatan baru di Jakarta.", None, settings)
+    assert result["source_lang"] == "id" and result["target_lang"] == "en"
+    assert result["detected_lang"]["lang"] == "id"
+    english = process_article(
+        ArticleRequest(text="The president opened a new bridge in Jakarta today."), settings
+    )
+    assert english["target_lang"] == "id"
+    assert english["detected_lang"]["lang"] == "en"
+    with pytest.raises(UnsupportedLanguage, match="the text looks like 'fr'"):
+        process_article(ArticleRequest(text="Le président a inauguré un nouveau pont."), settings)
+
+
+def test_glossary_per_request_and_per_deployment(settings: Settings, tmp_path: Path) -> None:
+    glossary_file = tmp_path / "glossary.toml"
+    glossary_file.write_text('[translations]\n"Ketua MPR" = "MPR Speaker"\n')
+    deployment = settings.model_copy(update={"glossary_path": glossary_file})
+    result = process_article(
+        ArticleRequest(
+            text="Ketua MPR Zulkifli Hasan bertemu warga Jakarta. Dia datang pagi ini.",
+            source_lang="id",
+            tasks=("translate",),
+            glossary={"Zulkifli Hasan": "Zulkifli Hasan", "warga": "residents"},
+        ),
+        deployment,
+    )
+    for term in ("MPR Speaker", "Zulkifli Hasan", "residents"):
+        assert term in result["translation"]
+    assert "Ketua MPR" not in result["translation"]
+
+
+def test_brief_falls_back_to_extractive_when_the_summarizer_is_missing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    missing = settings.model_copy(update={"model_brief_en": str(tmp_path / "no-such-model")})
+    text = (
+        "Twitter will open an office in Jakarta.\nThe office will work with media.\n"
+        "Twitter has 2.7 million followers on one account.\nCats are pets."
+    )
+    result = process_article(ArticleRequest(text=text, source_lang="en"), missing)
+    assert result["brief_method"] == "extractive"
+    assert "is not available" in result["brief_fallback_reason"]
+    assert 0 < len(split_sentences(result["brief"], "en")) <= 3
+    assert result["brief"].startswith("Twitter will open an office in Jakarta.")
+    assert result["translation"]  # the rest of the article is not affected
+
+
+def test_brief_falls_back_when_the_summarizer_says_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import summarizer
+
+    monkeypatch.setattr(summarizer.TransformersSummarizer, "summarize", lambda self, text: "")
+    text = "Twitter will open an office in Jakarta.\nThe office will work with media."
+    result = process_article(
+        ArticleRequest(text=text, source_lang="en", tasks=("brief",)), settings
+    )
+    assert result["brief_method"] == "extractive"
+    assert result["brief_fallback_reason"] == "the summarizer returned an empty summary"
+    assert result["brief"] == text.replace("\n", " ")

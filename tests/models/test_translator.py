@@ -7,6 +7,8 @@ fix the budget (``fixed_output_tokens``), as the benchmarks do.
 
 from pathlib import Path
 
+import pytest
+
 from models.chunking import fit_sentences
 from models.loading import load_model
 from models.segment import split_paragraphs, split_sentences
@@ -71,3 +73,27 @@ def test_over_long_sentence_is_split_and_bounded(settings: Settings) -> None:
     assert output
     # each piece's output is at most max_new_tokens ≤ positions tokens, so as many words
     assert len(output.split()) <= len(pieces) * positions
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_scored_translations_carry_a_confidence(settings: Settings, beams: int) -> None:
+    options = DecodingOptions(num_beams=beams, max_batch_tokens=256)
+    translator = TransformersTranslator(load_model("translate:id-en", settings), options)
+    sentences = seed_sentences()[:5]
+    scored = translator.translate_scored(["", *sentences])
+    assert scored[0].text == "" and scored[0].confidence is None
+    assert all(isinstance(t.confidence, float) and t.confidence <= 0 for t in scored[1:])
+    assert len({t.confidence for t in scored[1:]}) > 1  # a score per sentence, not one
+    # the same texts as translate_batch, in the same order
+    assert [t.text for t in scored[1:]] == translator.translate_batch(sentences)
+
+
+def test_progress_is_reported_after_each_batch(settings: Settings) -> None:
+    translator = greedy(settings, max_batch_tokens=64)  # several batches
+    sentences = ["", *seed_sentences()[:6]]
+    heard: list[tuple[int, int]] = []
+    translator.translate_scored(sentences, lambda done, total: heard.append((done, total)))
+    assert len(heard) > 1
+    assert all(total == len(sentences) for _, total in heard)
+    dones = [done for done, _ in heard]
+    assert dones == sorted(dones) and dones[-1] == len(sentences)

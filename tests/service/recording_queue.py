@@ -10,13 +10,21 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.articles: list[tuple[str, int]] = []
-        self.translations: list[tuple[str, str, float]] = []
+        self.translations: list[tuple[str, str | None, float]] = []
+        self.glossaries: list[dict[str, str] | None] = []
 
     def enqueue_article(self, job_id: str, index: int) -> None:
         self.articles.append((job_id, index))
 
-    def translate(self, text: str, source_lang: str, timeout_s: float) -> dict[str, Any]:
+    def translate(
+        self,
+        text: str,
+        source_lang: str | None,
+        timeout_s: float,
+        glossary: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
         self.translations.append((text, source_lang, timeout_s))
+        self.glossaries.append(glossary)
         return {
             "source_lang": source_lang,
             "target_lang": "en" if source_lang == "id" else "id",

@@ -67,7 +67,7 @@ def test_submit_answers_202_records_the_job_and_queues_each_article(
     assert job["tasks"] == ["translate", "brief"]
     assert job["progress"] == {"done": 0, "total": 2, "succeeded": 0, "failed": 0}
     assert [(a["index"], a["id"], a["title"], a["source_lang"]) for a in job["articles"]] == [
-        (0, "a", "Judul", "id"),
+        (0, "a", "Judul", None),  # not given: the worker detects it
         (1, None, None, "en"),
     ]
     assert all(a["status"] == "queued" and a["attempts"] == 0 for a in job["articles"])
@@ -179,7 +179,13 @@ def test_translate_maps_worker_errors(
     app: FastAPI, error: SyncTaskError, status: int, code: str
 ) -> None:
     class FailingQueue(RecordingQueue):
-        def translate(self, text: str, source_lang: str, timeout_s: float) -> dict[str, Any]:
+        def translate(
+            self,
+            text: str,
+            source_lang: str | None,
+            timeout_s: float,
+            glossary: dict[str, str] | None = None,
+        ) -> dict[str, Any]:
             raise error
 
     app.dependency_overrides[get_queue] = FailingQueue
@@ -283,3 +289,29 @@ def test_any_enqueue_failure_withdraws_the_job(app: FastAPI, api_settings: Setti
     [job_id] = store.created
     with pytest.raises(JobNotFound):
         store.get(job_id)
+
+
+def test_glossaries_reach_the_worker_inputs(
+    client: TestClient, queue: RecordingQueue, api_settings: Settings
+) -> None:
+    body = {
+        "articles": [
+            {"text": "Ketua MPR hadir.", "glossary": {"MPR": "People's Assembly"}},
+            {"text": "Ketua DPR hadir.", "source_lang": "id"},
+        ],
+        "glossary": {"Ketua": "Speaker", "MPR": "MPR"},
+    }
+    job_id = client.post("/v1/jobs", json=body).json()["job_id"]
+    store = JobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
+    first, _ = store.load_article(job_id, 0)
+    second, _ = store.load_article(job_id, 1)
+    # the article's own entries override the job's
+    assert first.glossary == {"Ketua": "Speaker", "MPR": "People's Assembly"}
+    assert (first.source_lang, second.source_lang) == (None, "id")
+    assert second.glossary == {"Ketua": "Speaker", "MPR": "MPR"}
+
+    response = client.post(
+        "/v1/translate", json={"text": "Ketua hadir.", "source_lang": "id", "glossary": {"a": "b"}}
+    )
+    assert response.status_code == 200
+    assert queue.glossaries == [{"a": "b"}]

@@ -245,6 +245,8 @@ def test_translate_text_returns_the_model_layers_answer(worker_env: Settings) ->
     ("env", "text", "lang", "kind", "fragment"),
     [
         ({}, "Bonjour.", "fr", "invalid_input", "unsupported language 'fr'"),
+        # not given, detected as neither id nor en: a 422 on the sync path
+        ({}, "Le président a inauguré un nouveau pont.", None, "invalid_input", "looks like 'fr'"),
         ({}, "   ", "id", "invalid_input", "empty"),
         (
             {"RINGKAS_MODEL_TRANSLATE_ID_EN": "/nonexistent/model"},
@@ -260,7 +262,7 @@ def test_translate_text_errors_become_sync_task_errors(
     monkeypatch: pytest.MonkeyPatch,
     env: dict[str, str],
     text: str,
-    lang: str,
+    lang: str | None,
     kind: str,
     fragment: str,
 ) -> None:

@@ -3,12 +3,11 @@
 URLs, e-mail addresses, @handles, #hashtags, glossary terms and (optionally) numbers are
 replaced by ``{0}``, ``{1}``, … before translation and put back afterwards.
 
-Why ``{N}``: OPUS-MT models are trained on OPUS, which holds large software-localisation
-corpora (GNOME, KDE, Ubuntu) where format placeholders like ``{0}`` are copied verbatim, so
-the models learned to copy them. With the opus-mt-id-en SentencePiece model, ``{0}`` and
-``{1}`` are single pieces and ``{12}`` is three (``▁{``, ``12``, ``}``), never ``<unk>``;
-``⟨1⟩`` and ``⟦1⟧`` become ``<unk>``, and ``XX1XX`` takes five pieces that the model may
-"translate".
+Why ``{N}``: with the opus-mt-id-en SentencePiece model, ``{0}`` is one piece, ``{1}`` two
+(``▁``, ``{1}``) and ``{12}`` three (``▁{``, ``12``, ``}``), never ``<unk>``; ``{0}`` and
+``{1}`` being whole vocabulary entries suggests such placeholders were frequent in the OPUS
+training data (software-localisation corpora copy them verbatim). ``⟨1⟩`` and ``⟦1⟧``
+become ``<unk>``, and ``XX1XX`` takes five pieces that the model may "translate".
 
 A placeholder the model dropped is put back at the end of its sentence and reported, so a
 protected span is never lost, whatever the model does.

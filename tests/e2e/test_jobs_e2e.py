@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from models.boilerplate import clean_article
 from ringkas.settings import Settings
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
@@ -23,9 +24,11 @@ def read_seed(path: Path) -> tuple[str, str]:
     return title.strip(), body.strip()
 
 
-def source_paragraphs(body: str) -> list[str]:
-    # The API's contract: paragraphs are the non-empty lines.
-    return [" ".join(line.split()) for line in body.splitlines() if line.strip()]
+def source_paragraphs(body: str, title: str) -> list[str]:
+    # The API's contract: paragraphs are the non-empty lines of the body once the site's
+    # boilerplate (dateline, bylines, captions, footers) is separated from it.
+    clean = clean_article(body, title).body
+    return [" ".join(line.split()) for line in clean.splitlines() if line.strip()]
 
 
 def poll(http: httpx.Client, status_url: str, timeout_s: float = 300) -> dict[str, Any]:
@@ -70,8 +73,12 @@ def test_seeds_are_translated_and_briefed(http: httpx.Client, settings: Settings
         result = article["result"]
         assert (result["source_lang"], result["target_lang"]) == ("id", "en")
         # One translated paragraph per source paragraph, in order.
-        expected = source_paragraphs(body)
+        expected = source_paragraphs(body, title)
         assert [p["source"] for p in result["paragraphs"]] == expected
+        # every seed has boilerplate: fewer paragraphs than non-empty lines
+        assert len(expected) < len([line for line in body.splitlines() if line.strip()])
+        assert result["title"] == title and isinstance(result["warnings"], list)
+        assert len(result["sentences_detail"]) == result["sentences"]
         assert all(p["translation"].strip() for p in result["paragraphs"])
         assert result["translation"].strip()
         assert result["title_translation"].strip()

@@ -180,11 +180,10 @@ class CTranslate2Translator:
                 hypothesis = output.hypotheses[0]
                 ids = tokenizer.convert_tokens_to_ids(hypothesis)
                 text = tokenizer.decode(ids, skip_special_tokens=True).strip()
-                # CTranslate2's score is the sum of the token log-probabilities, divided
-                # by the length in beam search (length_penalty 1).
-                count = len(hypothesis) + 1  # with </s>, as transformers counts it
-                total = output.scores[0] * (count if self._options.num_beams > 1 else 1)
-                results.add(piece, text, total, count)
+                # CTranslate2's score is already the mean token log-probability (the sum
+                # divided by the length, length_penalty 1), greedy and beam alike.
+                count = max(len(hypothesis), 1)
+                results.add(piece, text, output.scores[0] * count, count)
             results.batch_done()
         return results.translations()
 

@@ -66,9 +66,8 @@ def test_pipeline_uses_the_converted_model_when_present(float32: Settings) -> No
     title, body = SEEDS[0].read_text(encoding="utf-8").split("\n", 1)
     request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",))
     result = process_article(request, float32)
-    assert result["paragraphs"]
-    assert all(p["source"] in body for p in result["paragraphs"])  # datelines etc. cut
-    assert all(p["translation"] for p in result["paragraphs"])
+    assert len(result["paragraphs"]) >= 10  # the body, its dateline and footers cut
+    assert all(p["source"] and p["translation"] for p in result["paragraphs"])
     assert result["demo_models"] is True
 
     assert result["translate_backend"] == "ctranslate2"

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from models.errors import UnsupportedLanguage
 from models.loading import load_model
+from models.progress import ProgressCallback, translate_reporting
 from models.registry import translation_key
 from models.segment import split_paragraphs, split_sentences
 from models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
@@ -40,8 +41,13 @@ class ArticleRequest:
     tasks: tuple[Task, ...] = TASKS
 
 
-def process_article(request: ArticleRequest, settings: Settings) -> dict[str, Any]:
+def process_article(
+    request: ArticleRequest, settings: Settings, on_progress: ProgressCallback | None = None
+) -> dict[str, Any]:
     """Translates and/or briefs one article.
+
+    ``on_progress``, when given, hears ``(sentences_done, sentences_total)`` of the
+    translation (title included) as it goes.
 
     The brief is always English: of the translation for Indonesian articles, of the text
     itself for English ones.
@@ -84,7 +90,7 @@ def process_article(request: ArticleRequest, settings: Settings) -> dict[str, An
         started = time.perf_counter()
         title = [request.title] if request.title and request.title.strip() else []
         flat = [s for para in sentences for s in para] + title
-        translated = iter(translator.translate_batch(flat))
+        translated = iter(translate_reporting(translator, flat, on_progress))
         # Sentences come back in order: take each paragraph's share, then the title.
         paragraph_texts = [" ".join(next(translated) for _ in para) for para in sentences]
         result["timings"]["translate_s"] = round(time.perf_counter() - started, 3)

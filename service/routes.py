@@ -7,6 +7,7 @@ its thread pool instead of on the event loop.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import redis.exceptions
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Response
 from fastapi.responses import JSONResponse
 
 from ringkas.jobstore import ArticleInput, JobStore, JobView
+from ringkas.progress import estimate
 from ringkas.settings import Settings
 from service import limits
 from service.deps import get_queue, get_settings, get_store
@@ -96,6 +98,8 @@ def _job_out(job: JobView) -> JobOut:
             "title": a.input.title,
             "source_lang": a.input.source_lang,
             **asdict(a.state),
+            "sentences_done": a.sentences.done if a.sentences else None,
+            "sentences_total": a.sentences.total if a.sentences else None,
         }
         for a in job.articles
     ]
@@ -106,6 +110,7 @@ def _job_out(job: JobView) -> JobOut:
             "created_at": job.created_at,
             "tasks": job.tasks,
             "progress": asdict(job.progress),
+            "progress_detail": asdict(estimate(job, datetime.now(UTC))),
             "articles": articles,
         }
     )

@@ -24,6 +24,7 @@ from ringkas.jobstore import JobNotFound, JobStore
 from ringkas.settings import get_settings
 from workers.celery_app import PROCESS_ARTICLE, TRANSLATE_TEXT, app
 from workers.errors import SyncTaskError
+from workers.progress import ThrottledProgress
 
 logger = get_task_logger(__name__)
 
@@ -131,7 +132,7 @@ def process_article(self: Task, job_id: str, index: int) -> None:
         tasks=tuple(t for t in TASKS if t in tasks),
     )
     try:
-        result = run_pipeline(request, settings)
+        result = run_pipeline(request, settings, ThrottledProgress(store, job_id, index))
     except SoftTimeLimitExceeded:
         store.fail(
             job_id,

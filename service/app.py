@@ -15,7 +15,7 @@ from ringkas.jobstore import JobStore
 from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
 from ringkas.settings import Settings, get_settings
-from service import metrics
+from service import metrics, web
 from service.errors import install_error_handlers
 from service.queue import TaskQueue
 from service.routes import router
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(metrics.router)
+    web.mount(app)
     return app
 
 

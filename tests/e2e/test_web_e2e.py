@@ -148,6 +148,23 @@ def test_submit_a_seed_and_read_it_side_by_side(
     full_page_screenshot(browser, tmp_path / "phone.png", 360)
 
 
+def test_files_load_into_the_form(browser: webdriver.Chrome, stack: Stack, tmp_path: Path) -> None:
+    jsonl = tmp_path / "two.jsonl"
+    jsonl.write_text(
+        '{"id": "a", "title": "Satu", "text": "Teks satu."}\n'
+        '{"id": "b", "title": "Two", "text": "Text two.", "source_lang": "en"}\n',
+        encoding="utf-8",
+    )
+    browser.get(f"{stack.base_url}/")
+    browser.find_element(By.ID, "file-input").send_keys(str(jsonl))
+    WebDriverWait(browser, 10).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".article-input")) == 2
+    )
+    titles = [e.get_attribute("value") for e in browser.find_elements(By.NAME, "title")]
+    langs = [e.get_attribute("value") for e in browser.find_elements(By.NAME, "source_lang")]
+    assert (titles, langs) == (["Satu", "Two"], ["id", "en"])
+
+
 def test_the_page_at_360_px_before_any_job(browser: webdriver.Chrome, stack: Stack) -> None:
     browser.set_window_size(360, 800)
     browser.get(f"{stack.base_url}/")

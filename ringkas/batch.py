@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,6 +295,17 @@ class BatchSummary:
     skipped: int = 0  # already done in an earlier run
     duplicates: int = 0  # an id seen earlier in this run
     failed_ids: list[str] = field(default_factory=list)
+    sentences: int = 0  # translated in this run, for the bar's throughput
+    tokens: int = 0  # whitespace tokens of the sources translated in this run
+
+
+def work_of(result: dict[str, Any]) -> tuple[int, int]:
+    """(sentences, whitespace tokens) translated for one result; (0, 0) without a translation."""
+    paragraphs = result.get("paragraphs") or []
+    if not paragraphs:
+        return 0, 0
+    tokens = sum(len(str(p.get("source", "")).split()) for p in paragraphs)
+    return int(result.get("sentences") or 0), tokens
 
 
 def run_batch(
@@ -309,7 +321,9 @@ def run_batch(
     summary = BatchSummary()
     skip = done_ids(out)
     seen: set[str] = set()
+    # One bar for the whole batch: articles done of all, plus the translation throughput.
     bar = tqdm(total=total, unit="article", disable=not progress, dynamic_ncols=True)
+    started = time.monotonic()
 
     with ResultWriter(out) as writer:
 
@@ -317,12 +331,22 @@ def run_batch(
             writer.write(rec)
             if rec["status"] == "succeeded":
                 summary.succeeded += 1
+                sentences, tokens = work_of(rec.get("result") or {})
+                summary.sentences += sentences
+                summary.tokens += tokens
             else:
                 summary.failed += 1
                 if len(summary.failed_ids) < 20:  # enough to name in the summary
                     summary.failed_ids.append(rec["id"])
             bar.update(1)
-            bar.set_postfix(ok=summary.succeeded, failed=summary.failed, skipped=summary.skipped)
+            elapsed = max(time.monotonic() - started, 1e-9)
+            bar.set_postfix(
+                ok=summary.succeeded,
+                failed=summary.failed,
+                skipped=summary.skipped,
+                sent_s=f"{summary.sentences / elapsed:.1f}",
+                tok_s=f"{summary.tokens / elapsed:.0f}",
+            )
 
         def to_process() -> Iterator[Article]:
             # Runs lazily inside the processor's loop: skipped and invalid articles are

@@ -9,6 +9,8 @@ Layout: one hash per job, ``ringkas:job:{job_id}``, with the fields
 - ``meta``: ``{"job_id", "created_at", "tasks", "total"}``
 - ``input:{i}``: ``{"id", "title", "text", "source_lang"}``
 - ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "result", "error"}``
+- ``sentences:{i}``: ``{"done", "total"}``, the worker's running count of translated
+  sentences (advisory: written without compare-and-set, absent until the worker starts)
 
 The whole hash expires ``ttl_s`` after its last write. A job's status is derived from its
 articles' states on read; there is no job-level status field for workers to race on.
@@ -39,6 +41,14 @@ if current == false then return -1 end
 if current ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+# Write a field only while the job exists: a progress report must not resurrect a deleted
+# or expired job as a hash without its meta.
+_SET_IF_EXISTS = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 """
 
@@ -87,12 +97,21 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class SentenceProgress:
+    """How many of an article's sentences the worker has translated."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
 class ArticleView:
     """One article of a job as a poll shows it: its input's labels and its state."""
 
     index: int
     input: ArticleInput
     state: ArticleState
+    sentences: SentenceProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,10 @@ def progress_of(states: Sequence[ArticleState]) -> Progress:
     return Progress(done=succeeded + failed, total=len(states), succeeded=succeeded, failed=failed)
 
 
+def _sentences(raw: str | bytes | None) -> SentenceProgress | None:
+    return SentenceProgress(**json.loads(raw)) if raw else None
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -149,6 +172,7 @@ class JobStore:
         self._redis = client
         self._ttl_s = ttl_s
         self._cas = client.register_script(_CAS_FIELD)
+        self._set_if_exists = client.register_script(_SET_IF_EXISTS)
 
     @classmethod
     def from_url(cls, redis_url: str, ttl_s: int) -> JobStore:
@@ -197,6 +221,7 @@ class JobStore:
                 index=i,
                 input=ArticleInput(**json.loads(fields[f"input:{i}"])),
                 state=ArticleState(**json.loads(fields[f"state:{i}"])),
+                sentences=_sentences(fields.get(f"sentences:{i}")),
             )
             for i in range(meta["total"])
         ]
@@ -270,6 +295,13 @@ class JobStore:
     def fail(self, job_id: str, index: int, error: str) -> bool:
         """Stores the article's error. False (nothing written) if it was already finished."""
         return self._finish(job_id, index, result=None, error=error)
+
+    def report_sentences(self, job_id: str, index: int, done: int, total: int) -> bool:
+        """Records how many sentences of the article are translated; False if the job is gone."""
+        value = _dumps({"done": done, "total": total})
+        return bool(
+            self._set_if_exists(keys=[self.key(job_id)], args=[f"sentences:{index}", value])
+        )
 
     # --- internals ---------------------------------------------------------------------------
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     job_ttl_s: int = Field(
         default=7 * 24 * 3600, ge=60, description="How long a job and its results are kept."
     )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="Logs of the API and workers: JSON lines or plain text."
+    )
     api_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Where `ringkas batch` sends jobs (its --api option overrides it).",

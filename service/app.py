@@ -12,7 +12,10 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 
 from ringkas.jobstore import JobStore
+from ringkas.logs import configure_logging
+from ringkas.metrics import MetricsStore
 from ringkas.settings import Settings, get_settings
+from service import metrics, web
 from service.errors import install_error_handlers
 from service.queue import TaskQueue
 from service.routes import router
@@ -40,8 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
     app.state.queue = TaskQueue.from_settings(settings)
+    app.state.metrics = MetricsStore.from_url(settings.redis_url)
+    app.state.metrics_registry = metrics.make_registry(app.state.metrics.client, app.state.queue)
+    configure_logging(settings.log_format)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(metrics.router)
+    web.mount(app)
     return app
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from ringkas.jobstore import JobStore
+from ringkas.metrics import MetricsStore
 from ringkas.settings import Settings
 from service.queue import TaskQueue
 
@@ -27,3 +28,8 @@ def get_store(request: Request) -> JobStore:
 def get_queue(request: Request) -> TaskQueue:
     queue: TaskQueue = request.app.state.queue
     return queue
+
+
+def get_metrics(request: Request) -> MetricsStore:
+    metrics: MetricsStore = request.app.state.metrics
+    return metrics

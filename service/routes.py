@@ -6,7 +6,9 @@ its thread pool instead of on the event loop.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import redis.exceptions
@@ -14,9 +16,11 @@ from fastapi import APIRouter, Depends, Path, Response
 from fastapi.responses import JSONResponse
 
 from ringkas.jobstore import ArticleInput, JobStore, JobView
+from ringkas.metrics import MetricsStore
+from ringkas.progress import estimate
 from ringkas.settings import Settings
 from service import limits
-from service.deps import get_queue, get_settings, get_store
+from service.deps import get_metrics, get_queue, get_settings, get_store
 from service.errors import ApiError
 from service.queue import BROKER_ERRORS, QueueUnavailable, TaskQueue, WorkerFailed, WorkerTimeout
 from service.schemas import (
@@ -31,10 +35,12 @@ from service.schemas import (
 )
 
 router = APIRouter()
+logger = logging.getLogger("ringkas.api")
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
 QueueDep = Annotated[TaskQueue, Depends(get_queue)]
+MetricsDep = Annotated[MetricsStore, Depends(get_metrics)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -49,7 +55,12 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     tags=["jobs"],
 )
 def submit_job(
-    body: JobRequest, response: Response, settings: SettingsDep, store: StoreDep, queue: QueueDep
+    body: JobRequest,
+    response: Response,
+    settings: SettingsDep,
+    store: StoreDep,
+    queue: QueueDep,
+    metrics: MetricsDep,
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
@@ -80,6 +91,7 @@ def submit_job(
             f"the job could not be queued, the task broker is unreachable ({exc}); "
             "nothing was kept, try again later",
         ) from exc
+    _count_submitted(metrics, job_id, len(articles))
     status_url = f"/v1/jobs/{job_id}"
     response.headers["Location"] = status_url
     return JobAccepted(job_id=job_id, status_url=status_url, articles=len(articles))
@@ -94,6 +106,14 @@ def get_job(
     return _job_out(store.get(job_id))
 
 
+def _count_submitted(metrics: MetricsStore, job_id: str, articles: int) -> None:
+    logger.info("job submitted", extra={"job_id": job_id, "articles": articles})
+    try:
+        metrics.inc("jobs_submitted")
+    except redis.exceptions.RedisError:
+        logger.exception("could not count the job", extra={"job_id": job_id})
+
+
 def _job_out(job: JobView) -> JobOut:
     articles = [
         {
@@ -102,6 +122,8 @@ def _job_out(job: JobView) -> JobOut:
             "title": a.input.title,
             "source_lang": a.input.source_lang,
             **asdict(a.state),
+            "sentences_done": a.sentences.done if a.sentences else None,
+            "sentences_total": a.sentences.total if a.sentences else None,
         }
         for a in job.articles
     ]
@@ -112,6 +134,7 @@ def _job_out(job: JobView) -> JobOut:
             "created_at": job.created_at,
             "tasks": job.tasks,
             "progress": asdict(job.progress),
+            "progress_detail": asdict(estimate(job, datetime.now(UTC))),
             "articles": articles,
         }
     )

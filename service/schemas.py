@@ -133,6 +133,28 @@ class ArticleOut(BaseModel):
     error: str | None = Field(description="Why it failed, once failed.")
     started_at: str | None
     finished_at: str | None
+    sentences_done: int | None = Field(
+        default=None, ge=0, description="Sentences translated so far; null until started."
+    )
+    sentences_total: int | None = Field(
+        default=None, ge=0, description="Sentences in the article (title included)."
+    )
+
+
+class JobProgressDetail(BaseModel):
+    """Sentence-level progress and an estimate of the time left."""
+
+    sentences_done: int = Field(ge=0)
+    sentences_total: int = Field(
+        ge=0, description="Sentences of the articles started so far (others are not split yet)."
+    )
+    fraction: float = Field(
+        ge=0, le=1, description="Share of the job done; running articles count by sentences."
+    )
+    elapsed_s: float | None = Field(description="Seconds since the first article started.")
+    eta_s: float | None = Field(
+        description="Estimated seconds until the job finishes (linear); null until known."
+    )
 
 
 class JobOut(BaseModel):
@@ -143,6 +165,7 @@ class JobOut(BaseModel):
     created_at: str
     tasks: list[TaskName]
     progress: Progress
+    progress_detail: JobProgressDetail | None = None
     articles: list[ArticleOut]
 
 

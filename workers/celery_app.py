@@ -13,9 +13,13 @@ requests never wait behind long articles.
 
 from __future__ import annotations
 
-from celery import Celery
+import logging
+from typing import Any
+
+from celery import Celery, signals
 from kombu import Queue
 
+from ringkas.logs import configure_logging, use_json_on
 from ringkas.settings import Settings, get_settings
 
 JOBS_QUEUE = "ringkas.jobs"
@@ -70,3 +74,12 @@ def make_celery(settings: Settings) -> Celery:
 
 
 app = make_celery(get_settings())
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _json_logs(logger: logging.Logger, **kwargs: Any) -> None:
+    """Worker logs as JSON lines (RINGKAS_LOG_FORMAT), Celery's own and ours."""
+    if get_settings().log_format == "json":
+        use_json_on(logger)
+    configure_logging(get_settings().log_format)

@@ -24,6 +24,8 @@ from ringkas.jobstore import JobNotFound, JobStore
 from ringkas.settings import get_settings
 from workers.celery_app import PROCESS_ARTICLE, TRANSLATE_TEXT, app
 from workers.errors import SyncTaskError
+from workers.metered_store import MeteredJobStore
+from workers.progress import ThrottledProgress
 
 logger = get_task_logger(__name__)
 
@@ -40,7 +42,7 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
 def job_store() -> JobStore:
     """This process's job store (one connection pool per worker process)."""
     settings = get_settings()
-    return JobStore.from_url(settings.redis_url, settings.job_ttl_s)
+    return MeteredJobStore.from_url(settings.redis_url, settings.job_ttl_s)
 
 
 def failure_message(exc: BaseException, max_retries: int) -> str:
@@ -132,7 +134,7 @@ def process_article(self: Task, job_id: str, index: int) -> None:
         glossary=article.glossary,
     )
     try:
-        result = run_pipeline(request, settings)
+        result = run_pipeline(request, settings, ThrottledProgress(store, job_id, index))
     except SoftTimeLimitExceeded:
         store.fail(
             job_id,

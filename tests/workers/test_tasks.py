@@ -122,11 +122,13 @@ def test_transient_errors_are_retried(store: JobStore, monkeypatch: pytest.Monke
     real = models.pipeline.process_article
     calls: list[int] = []
 
-    def flaky(request: models.pipeline.ArticleRequest, settings: Settings) -> dict[str, Any]:
+    def flaky(
+        request: models.pipeline.ArticleRequest, settings: Settings, *progress: Any
+    ) -> dict[str, Any]:
         calls.append(1)
         if len(calls) < 3:
             raise ConnectionError("connection reset by peer")
-        return real(request, settings)
+        return real(request, settings, *progress)
 
     monkeypatch.setattr(models.pipeline, "process_article", flaky)
     job_id = store.create([ARTICLE], ["translate"])

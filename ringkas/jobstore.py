@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
@@ -150,8 +152,20 @@ class JobStore:
         self._cas = client.register_script(_CAS_FIELD)
 
     @classmethod
-    def from_url(cls, redis_url: str, ttl_s: int) -> JobStore:
-        return cls(redis.Redis.from_url(redis_url, decode_responses=True), ttl_s)
+    def from_url(cls, redis_url: str, ttl_s: int, reconnect_s: float = 0) -> JobStore:
+        """A store on ``redis_url``.
+
+        ``reconnect_s``: how long each command keeps retrying while Redis is unreachable
+        (a restart), about a second apart. Workers ride out a Redis restart this way instead
+        of failing the article they are writing; the API answers 503 at once (0).
+        """
+        options: dict[str, Any] = {}
+        if reconnect_s > 0:
+            options["retry"] = Retry(
+                ExponentialBackoff(cap=1.0, base=0.1), retries=int(reconnect_s) + 4
+            )
+            options["retry_on_error"] = [redis.ConnectionError, redis.TimeoutError]
+        return cls(redis.Redis.from_url(redis_url, decode_responses=True, **options), ttl_s)
 
     @staticmethod
     def key(job_id: str) -> str:

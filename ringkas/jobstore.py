@@ -177,8 +177,13 @@ class JobStore:
 
     # --- the API's side ----------------------------------------------------------------------
 
-    def create(self, articles: Sequence[ArticleInput], tasks: Sequence[str]) -> str:
-        """Records a new job with every article queued, all at once; returns its id."""
+    def create(
+        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
+    ) -> str:
+        """Records a new job with every article queued, all at once; returns its id.
+
+        ``owner``: the API key id that submitted it (None in open mode).
+        """
         if not articles:
             raise ValueError("a job needs at least one article")
         job_id = uuid.uuid4().hex
@@ -192,6 +197,8 @@ class JobStore:
         for i, article in enumerate(articles):
             fields[f"input:{i}"] = _dumps(asdict(article))
             fields[f"state:{i}"] = _dumps(asdict(ArticleState()))
+        if owner is not None:
+            fields["owner"] = owner
         # MULTI/EXEC: a reader sees the whole job or none of it, never one without its TTL.
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.key(job_id), mapping=fields)
@@ -222,6 +229,13 @@ class JobStore:
             progress=progress_of(states),
             articles=articles,
         )
+
+    def owner(self, job_id: str) -> str | None:
+        """The API key id that submitted the job; None when submitted in open mode."""
+        meta, owner = self._redis.hmget(self.key(job_id), ["meta", "owner"])
+        if meta is None:
+            raise JobNotFound(job_id)
+        return owner
 
     def delete(self, job_id: str) -> None:
         """Removes a job (used when it could not be enqueued); unknown ids are ignored."""

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from ringkas.jobstore import JobStore
 from ringkas.settings import Settings, get_settings
+from service.auth import install_access
 from service.errors import install_error_handlers
 from service.queue import TaskQueue
 from service.routes import router
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
     app.state.queue = TaskQueue.from_settings(settings)
+    install_access(app, settings)
     install_error_handlers(app)
     app.include_router(router)
     return app

@@ -235,7 +235,7 @@ class JobStore:
         meta, owner = self._redis.hmget(self.key(job_id), ["meta", "owner"])
         if meta is None:
             raise JobNotFound(job_id)
-        return owner
+        return None if owner is None else str(owner)
 
     def delete(self, job_id: str) -> None:
         """Removes a job (used when it could not be enqueued); unknown ids are ignored."""

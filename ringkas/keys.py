@@ -18,6 +18,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 
@@ -57,9 +58,10 @@ class KeyStore:
             created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         )
         digest = token_hash(token)
-        entry = {"name": key.name, "created_at": key.created_at, "hash": digest}
+        entry: dict[str, str] = {"name": key.name, "created_at": key.created_at, "hash": digest}
         with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(LOOKUP_PREFIX + digest, mapping={"id": key.id, **entry})
+            lookup: dict[Any, str] = {"id": key.id, **entry}
+            pipe.hset(LOOKUP_PREFIX + digest, mapping=lookup)
             pipe.hset(INDEX_KEY, key.id, json.dumps(entry))
             pipe.execute()
         return key, token
@@ -68,14 +70,17 @@ class KeyStore:
         """The key a token belongs to; None for an unknown or revoked token."""
         if not token.startswith(TOKEN_PREFIX):
             return None
-        fields = self._redis.hgetall(LOOKUP_PREFIX + token_hash(token))
+        fields = {
+            str(k): str(v)
+            for k, v in self._redis.hgetall(LOOKUP_PREFIX + token_hash(token)).items()
+        }
         if not fields:
             return None
         return ApiKey(id=fields["id"], name=fields["name"], created_at=fields["created_at"])
 
     def list(self) -> list[ApiKey]:
         keys = [
-            ApiKey(id=key_id, name=entry["name"], created_at=entry["created_at"])
+            ApiKey(id=str(key_id), name=entry["name"], created_at=entry["created_at"])
             for key_id, raw in self._redis.hgetall(INDEX_KEY).items()
             for entry in [json.loads(raw)]
         ]

@@ -115,9 +115,10 @@ def fault_env(demo_env: dict[str, str]) -> Callable[..., dict[str, str]]:
             "RINGKAS_REDIS_URL": redis_url,
             "REDIS_URL": redis_url,
             "RINGKAS_BROKER_URL": broker_url(broker, redis_url),
-            # Short, so a task whose worker died comes back within seconds; above the
-            # longest test article (a couple of seconds).
-            "RINGKAS_BROKER_VISIBILITY_TIMEOUT_S": "6",
+            # Short, so a task whose worker died comes back within seconds; yet above the
+            # longest test article on a loaded 2-core machine (a new worker's first article
+            # includes loading the models), or a live worker's task would be delivered twice.
+            "RINGKAS_BROKER_VISIBILITY_TIMEOUT_S": "12",
             "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
             "PYTHONUNBUFFERED": "1",
         }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 import redis
-from conftest import FaultStack, RedisServer, kill_9, poll_job, wait_article
+from conftest import FaultStack, RedisServer, kill_9, poll_job
 from faulty_worker import runs_key
 
 from ringkas.jobstore import JobStore
@@ -39,13 +40,18 @@ def test_kill_9_mid_article_is_redelivered_and_counted_once(
         assert submitted.status_code == 202, submitted.text
         job_id = submitted.json()["job_id"]
 
-        # The first worker takes the slow article; kill it (and its pool) in the middle.
-        wait_article(store, job_id, 0, "running", timeout_s=60)
+        # The first worker takes the slow article; kill it (and its pool) in the middle of
+        # the model step (it sleeps there; `runs` counts entries into it).
+        runs = redis.Redis.from_url(own_redis.url)
+        deadline = time.monotonic() + 60
+        while runs.get(runs_key(ARTICLES[0]["text"])) is None:
+            assert time.monotonic() < deadline, stack.logs()
+            time.sleep(0.05)
         kill_9(first)
         assert store.article_state(job_id, 0).status == "running"
         stack.worker("second")
 
-        job: dict[str, Any] = poll_job(client, job_id, timeout_s=90, stack=stack)
+        job: dict[str, Any] = poll_job(client, job_id, timeout_s=120, stack=stack)
 
     assert job["status"] == "succeeded", job
     assert job["progress"] == {"done": 3, "total": 3, "succeeded": 3, "failed": 0}
@@ -55,5 +61,4 @@ def test_kill_9_mid_article_is_redelivered_and_counted_once(
     assert [(a["status"], a["attempts"]) for a in others] == [("succeeded", 1)] * 2
     # The model ran twice on the killed article (once in the dead worker), the others once:
     # every article has exactly one result, none counted twice.
-    runs = redis.Redis.from_url(own_redis.url)
     assert [int(runs.get(runs_key(a["text"])) or 0) for a in ARTICLES] == [2, 1, 1]

@@ -16,6 +16,7 @@ from ringkas.settings import Settings, get_settings
 from service.auth import install_access
 from service.bodylimit import BodySizeLimit
 from service.errors import install_error_handlers
+from service.limits import limits_text
 from service.queue import TaskQueue
 from service.routes import router
 
@@ -33,44 +34,6 @@ def _version() -> str:
         return version("ringkas")
     except PackageNotFoundError:
         return "0.0.0"
-
-
-def limits_text(settings: Settings) -> str:
-    """The deployment's limits, for the OpenAPI description (they are settings)."""
-    rows = [
-        ("request body", f"{settings.max_body_bytes} bytes", "MAX_BODY_BYTES", "413"),
-        ("articles per job", settings.max_articles_per_job, "MAX_ARTICLES_PER_JOB", "422"),
-        ("characters per article", settings.max_article_chars, "MAX_ARTICLE_CHARS", "422"),
-        ("characters per sync request", settings.max_sync_chars, "MAX_SYNC_CHARS", "422"),
-    ]
-    if settings.auth_required:
-        rows += [
-            (
-                "requests per minute per key",
-                settings.rate_limit_per_minute,
-                "RATE_LIMIT_PER_MINUTE",
-                "429",
-            ),
-            (
-                "unfinished jobs per key",
-                settings.max_active_jobs_per_key,
-                "MAX_ACTIVE_JOBS_PER_KEY",
-                "429",
-            ),
-        ]
-    table = "\n".join(
-        f"| {what} | {value} | `RINGKAS_{name}` | {status} |" for what, value, name, status in rows
-    )
-    auth = (
-        "API keys are required: `Authorization: Bearer <key>`."
-        if settings.auth_required
-        else "Open mode: no API key is required (RINGKAS_AUTH_REQUIRED=false)."
-    )
-    return (
-        "\n## Limits of this deployment\n\n| limit | value | setting | over it |\n"
-        f"|---|---|---|---|\n{table}\n\nText is normalised first: HTML stripped to text, "
-        f"control characters and invalid Unicode removed, NFC.\n\n{auth}\n"
-    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

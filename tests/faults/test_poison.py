@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 import redis
-from conftest import FaultStack, RedisServer, poll_job
+from faultkit import FaultStack, RedisServer, poll_job
 from faulty_worker import runs_key
 
 pytestmark = pytest.mark.slow

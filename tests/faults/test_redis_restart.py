@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import FaultStack, RedisServer, poll_job, wait_article
+from faultkit import FaultStack, RedisServer, poll_job, wait_article
 
 from ringkas.jobstore import JobStore
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from conftest import FaultStack, RedisServer, kill_9, poll_job
+from faultkit import FaultStack, RedisServer, kill_9, poll_job
 from faulty_worker import runs_key
 
 from ringkas.jobstore import JobStore

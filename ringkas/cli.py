@@ -1,15 +1,20 @@
-"""The ``ringkas`` command line: ``ringkas models …``, ``ringkas batch``, ``ringkas demo``."""
+"""The ``ringkas`` command line: ``ringkas models …``, ``keys …``, ``batch``, ``demo``."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ringkas.keys import KeyStore
 
 app = typer.Typer(no_args_is_help=True, help="Ringkas: Indonesian-English news translation.")
 models_app = typer.Typer(no_args_is_help=True, help="Build or inspect models.")
 app.add_typer(models_app, name="models")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys (in the Redis of RINGKAS_REDIS_URL).")
+app.add_typer(keys_app, name="keys")
 
 
 @models_app.command("build-demo")
@@ -195,3 +200,36 @@ def demo(
         ready_timeout_s=ready_timeout,
     )
     raise typer.Exit(run_demo(options, get_settings()))
+
+
+def _key_store() -> KeyStore:
+    from ringkas.keys import KeyStore
+    from ringkas.settings import get_settings
+
+    return KeyStore.from_url(get_settings().redis_url)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who the key is for, e.g. a newsroom.")],
+) -> None:
+    """Create a key and print its token once (only its SHA-256 is stored)."""
+    key, token = _key_store().create(name)
+    typer.echo(f"created key {key.id} ({key.name}); its token, shown only now:")
+    typer.echo(token)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys: id, creation time, name (tokens cannot be shown: they are not stored)."""
+    for key in _key_store().list():
+        typer.echo(f"{key.id}\t{key.created_at}\t{key.name}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id, from `list`.")]) -> None:
+    """Revoke a key: its token stops working at once."""
+    if not _key_store().revoke(key_id):
+        typer.echo(f"no key {key_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")

@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
@@ -175,8 +177,20 @@ class JobStore:
         self._set_if_exists = client.register_script(_SET_IF_EXISTS)
 
     @classmethod
-    def from_url(cls, redis_url: str, ttl_s: int) -> JobStore:
-        return cls(redis.Redis.from_url(redis_url, decode_responses=True), ttl_s)
+    def from_url(cls, redis_url: str, ttl_s: int, reconnect_s: float = 0) -> JobStore:
+        """A store on ``redis_url``.
+
+        ``reconnect_s``: how long each command keeps retrying while Redis is unreachable
+        (a restart), about a second apart. Workers ride out a Redis restart this way instead
+        of failing the article they are writing; the API answers 503 at once (0).
+        """
+        options: dict[str, Any] = {}
+        if reconnect_s > 0:
+            options["retry"] = Retry(
+                ExponentialBackoff(cap=1.0, base=0.1), retries=int(reconnect_s) + 4
+            )
+            options["retry_on_error"] = [redis.ConnectionError, redis.TimeoutError]
+        return cls(redis.Redis.from_url(redis_url, decode_responses=True, **options), ttl_s)
 
     @staticmethod
     def key(job_id: str) -> str:
@@ -188,8 +202,13 @@ class JobStore:
 
     # --- the API's side ----------------------------------------------------------------------
 
-    def create(self, articles: Sequence[ArticleInput], tasks: Sequence[str]) -> str:
-        """Records a new job with every article queued, all at once; returns its id."""
+    def create(
+        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
+    ) -> str:
+        """Records a new job with every article queued, all at once; returns its id.
+
+        ``owner``: the API key id that submitted it (None in open mode).
+        """
         if not articles:
             raise ValueError("a job needs at least one article")
         job_id = uuid.uuid4().hex
@@ -203,6 +222,8 @@ class JobStore:
         for i, article in enumerate(articles):
             fields[f"input:{i}"] = _dumps(asdict(article))
             fields[f"state:{i}"] = _dumps(asdict(ArticleState()))
+        if owner is not None:
+            fields["owner"] = owner
         # MULTI/EXEC: a reader sees the whole job or none of it, never one without its TTL.
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.key(job_id), mapping=fields)
@@ -234,6 +255,13 @@ class JobStore:
             progress=progress_of(states),
             articles=articles,
         )
+
+    def owner(self, job_id: str) -> str | None:
+        """The API key id that submitted the job; None when submitted in open mode."""
+        meta, owner = self._redis.hmget(self.key(job_id), ["meta", "owner"])
+        if meta is None:
+            raise JobNotFound(job_id)
+        return None if owner is None else str(owner)
 
     def delete(self, job_id: str) -> None:
         """Removes a job (used when it could not be enqueued); unknown ids are ignored."""

@@ -31,6 +31,19 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = Field(
         default="json", description="Logs of the API and workers: JSON lines or plain text."
     )
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery's broker: a redis:// URL or amqp://user:pass@host:5672// for "
+        "RabbitMQ. Default: redis_url. Job state stays in Redis either way.",
+    )
+    broker_visibility_timeout_s: int = Field(
+        default=900,
+        ge=1,
+        description="Redis broker only: seconds after which a task taken by a worker that "
+        "died without acknowledging it (kill -9, lost machine) is delivered again. Keep it "
+        "above RINGKAS_TASK_TIME_LIMIT_S, or long articles get delivered twice (the job "
+        "store then keeps the first result; the work is wasted).",
+    )
     api_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Where `ringkas batch` sends jobs (its --api option overrides it).",
@@ -135,10 +148,29 @@ class Settings(BaseSettings):
 
     # --- request limits --------------------------------------------------------------------
     max_article_chars: int = Field(default=20_000, ge=100, description="Per article in a job.")
-    max_articles_per_job: int = Field(default=100, ge=1)
+    max_articles_per_job: int = Field(default=100, ge=1, description="Articles per job.")
     max_sync_chars: int = Field(default=2_000, ge=10, description="Per POST /v1/translate.")
     sync_timeout_s: float = Field(
         default=60.0, gt=0, description="How long POST /v1/translate waits for a worker."
+    )
+
+    max_body_bytes: int = Field(
+        default=8_000_000,
+        ge=1_000,
+        description="Largest request body in bytes; a larger one is refused with 413.",
+    )
+
+    # --- access (see service/auth.py) -------------------------------------------------------
+    auth_required: bool = Field(
+        default=False,
+        description="Require `Authorization: Bearer <key>` (keys: `ringkas keys create`). "
+        "Off = open mode for local use: anyone may submit and read every job.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=1, description="Requests per minute per API key (auth mode)."
+    )
+    max_active_jobs_per_key: int = Field(
+        default=20, ge=1, description="Unfinished jobs one API key may have at once."
     )
 
     # --- worker ------------------------------------------------------------------------------
@@ -148,6 +180,11 @@ class Settings(BaseSettings):
     worker_max_tasks_per_child: int = Field(
         default=200, ge=1, description="Recycle a worker process after this many tasks (memory)."
     )
+
+    @property
+    def effective_broker_url(self) -> str:
+        """The broker Celery uses: ``broker_url``, or the job store's Redis."""
+        return self.broker_url or self.redis_url
 
 
 @lru_cache

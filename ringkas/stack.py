@@ -43,24 +43,35 @@ def start_services(
     """
     cwd = cwd or Path.cwd()
     api_args = ["service.app:app", "--host", "127.0.0.1", "--port", str(port)]
-    worker_args = ["-A", "workers.celery_app", "worker", "--concurrency=1"]
-    worker_args += ["-Q", "ringkas.jobs,ringkas.sync", "--loglevel=INFO"]
-    # A unique name, so it cannot clash with another worker on the same Redis; no syncing
-    # with other workers at start (faster, and there is nothing to sync with).
-    worker_args += ["-n", f"ringkas-demo-{os.getpid()}@%h", "--without-mingle", "--without-gossip"]
     python = sys.executable
     return [
         ManagedProcess(
             "API (uvicorn)", [python, "-m", "uvicorn", *api_args], out_dir / "api.log", env, cwd
         ),
-        ManagedProcess(
-            "Celery worker",
-            [python, "-m", "celery", *worker_args],
-            out_dir / "worker.log",
-            env,
-            cwd,
-        ),
+        start_worker(env, out_dir / "worker.log", cwd=cwd),
     ]
+
+
+def start_worker(
+    env: Mapping[str, str],
+    log: Path,
+    name: str | None = None,
+    cwd: Path | None = None,
+    celery_app: str = "workers.celery_app",
+) -> ManagedProcess:
+    """Starts one Celery worker (one pool process) on both queues; its output goes to ``log``.
+
+    ``celery_app`` is the ``-A`` module: the fault tests pass one that wraps the model layer.
+    """
+    args = ["-A", celery_app, "worker", "--concurrency=1"]
+    args += ["-Q", "ringkas.jobs,ringkas.sync", "--loglevel=INFO"]
+    # A unique name, so it cannot clash with another worker on the same Redis; no syncing
+    # with other workers at start (faster, and there is nothing to sync with).
+    name = name or f"ringkas-demo-{os.getpid()}"
+    args += ["-n", f"{name}@%h", "--without-mingle", "--without-gossip"]
+    return ManagedProcess(
+        "Celery worker", [sys.executable, "-m", "celery", *args], log, env, cwd or Path.cwd()
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
 from ringkas.settings import Settings, get_settings
 from service import metrics, web
+from service.auth import install_access
+from service.bodylimit import BodySizeLimit
 from service.errors import install_error_handlers
+from service.limits import limits_text
 from service.queue import TaskQueue
 from service.routes import router
 
@@ -39,13 +42,17 @@ def _version() -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to ``settings`` (the environment's when None)."""
     settings = settings or get_settings()
-    app = FastAPI(title="Ringkas", description=DESCRIPTION, version=_version())
+    app = FastAPI(
+        title="Ringkas", description=DESCRIPTION + limits_text(settings), version=_version()
+    )
     app.state.settings = settings
     app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
     app.state.queue = TaskQueue.from_settings(settings)
     app.state.metrics = MetricsStore.from_url(settings.redis_url)
     app.state.metrics_registry = metrics.make_registry(app.state.metrics.client, app.state.queue)
     configure_logging(settings.log_format)
+    install_access(app, settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(metrics.router)

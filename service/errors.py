@@ -7,6 +7,9 @@ Status codes, chosen once:
   or task, too long, too many articles. Limits from settings are 422 too (not 413), so a
   client handles every field problem in one place; the message names the limit.
 - 404 ``job_not_found``; other 404/405 from routing keep their HTTP meaning.
+- 401 ``unauthorized``: no or an invalid API key (key mode, ``service/auth.py``).
+- 413 ``body_too_large``: the body is over ``RINGKAS_MAX_BODY_BYTES`` (``service/bodylimit.py``).
+- 429 ``rate_limited``: a key's request rate or unfinished-job quota, with ``Retry-After``.
 - 503 ``queue_unavailable`` / ``store_unavailable`` / ``model_error``: the broker or Redis
   is down, or the worker has no usable model; the request may succeed later.
 - 504 ``worker_timeout``: no worker answered the synchronous path in time.
@@ -124,7 +127,9 @@ def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
 
 def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+        exc.status_code, "http_error"
+    )
     return envelope(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 

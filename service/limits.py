@@ -49,3 +49,41 @@ def check_translate(body: TranslateRequest, settings: Settings) -> None:
     if len(body.text) > settings.max_sync_chars:
         hint = "; send longer texts as a job to POST /v1/jobs"
         raise _reject([_too_long("text", len(body.text), settings.max_sync_chars, hint)])
+
+
+def limits_text(settings: Settings) -> str:
+    """The deployment's limits, for the OpenAPI description (they are settings)."""
+    rows = [
+        ("request body", f"{settings.max_body_bytes} bytes", "MAX_BODY_BYTES", "413"),
+        ("articles per job", settings.max_articles_per_job, "MAX_ARTICLES_PER_JOB", "422"),
+        ("characters per article", settings.max_article_chars, "MAX_ARTICLE_CHARS", "422"),
+        ("characters per sync request", settings.max_sync_chars, "MAX_SYNC_CHARS", "422"),
+    ]
+    if settings.auth_required:
+        rows += [
+            (
+                "requests per minute per key",
+                settings.rate_limit_per_minute,
+                "RATE_LIMIT_PER_MINUTE",
+                "429",
+            ),
+            (
+                "unfinished jobs per key",
+                settings.max_active_jobs_per_key,
+                "MAX_ACTIVE_JOBS_PER_KEY",
+                "429",
+            ),
+        ]
+    table = "\n".join(
+        f"| {what} | {value} | `RINGKAS_{name}` | {status} |" for what, value, name, status in rows
+    )
+    auth = (
+        "API keys are required: `Authorization: Bearer <key>`."
+        if settings.auth_required
+        else "Open mode: no API key is required (RINGKAS_AUTH_REQUIRED=false)."
+    )
+    return (
+        "\n## Limits of this deployment\n\n| limit | value | setting | over it |\n"
+        f"|---|---|---|---|\n{table}\n\nText is normalised first: HTML stripped to text, "
+        f"control characters and invalid Unicode removed, NFC.\n\n{auth}\n"
+    )

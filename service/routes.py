@@ -20,6 +20,7 @@ from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
 from ringkas.settings import Settings
 from service import limits
+from service.auth import AccessDep
 from service.deps import get_metrics, get_queue, get_settings, get_store
 from service.errors import ApiError
 from service.queue import BROKER_ERRORS, QueueUnavailable, TaskQueue, WorkerFailed, WorkerTimeout
@@ -51,7 +52,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     "/v1/jobs",
     status_code=202,
     response_model=JobAccepted,
-    responses=_errors(400, 422, 503),
+    responses=_errors(400, 401, 413, 422, 429, 503),
     tags=["jobs"],
 )
 def submit_job(
@@ -61,9 +62,11 @@ def submit_job(
     store: StoreDep,
     queue: QueueDep,
     metrics: MetricsDep,
+    caller: AccessDep,
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
+    caller.check_can_submit(store)
     articles = [
         ArticleInput(
             text=a.text,
@@ -75,7 +78,7 @@ def submit_job(
         for a in body.articles
     ]
     # Recorded before anything is queued, so a worker never meets an unknown job.
-    job_id = store.create(articles, body.tasks)
+    job_id = store.create(articles, body.tasks, owner=caller.key_id)
     try:
         for index in range(len(articles)):
             queue.enqueue_article(job_id, index)
@@ -92,17 +95,22 @@ def submit_job(
             "nothing was kept, try again later",
         ) from exc
     _count_submitted(metrics, job_id, len(articles))
+    caller.submitted(job_id)
     status_url = f"/v1/jobs/{job_id}"
     response.headers["Location"] = status_url
     return JobAccepted(job_id=job_id, status_url=status_url, articles=len(articles))
 
 
-@router.get("/v1/jobs/{job_id}", response_model=JobOut, responses=_errors(404, 503), tags=["jobs"])
+@router.get(
+    "/v1/jobs/{job_id}", response_model=JobOut, responses=_errors(401, 404, 429, 503), tags=["jobs"]
+)
 def get_job(
     job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
     store: StoreDep,
+    caller: AccessDep,
 ) -> JobOut:
     """A job's status, progress and per-article results or errors."""
+    caller.check_can_read(store, job_id)
     return _job_out(store.get(job_id))
 
 
@@ -143,10 +151,12 @@ def _job_out(job: JobView) -> JobOut:
 @router.post(
     "/v1/translate",
     response_model=TranslateOut,
-    responses=_errors(400, 422, 503, 504),
+    responses=_errors(400, 401, 413, 422, 429, 503, 504),
     tags=["translate"],
 )
-def translate(body: TranslateRequest, settings: SettingsDep, queue: QueueDep) -> Any:
+def translate(
+    body: TranslateRequest, settings: SettingsDep, queue: QueueDep, caller: AccessDep
+) -> Any:
     """Translate a short text now; longer texts go through POST /v1/jobs.
 
     Design choice: the text is translated by a worker (queue ``ringkas.sync``), not in the

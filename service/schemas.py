@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from service.textnorm import clean_field, normalise_field
+
 Language = Literal["id", "en"]
 TaskName = Literal["translate", "brief"]
 ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
@@ -49,7 +51,11 @@ def _not_blank(value: object) -> object:
     return value
 
 
-NonBlankText = Annotated[str, BeforeValidator(_not_blank)]
+# Before-validators run last-listed first: normalised (service/textnorm.py), then checked
+# for blankness, so "<p> </p>" is refused as empty.
+NonBlankText = Annotated[str, BeforeValidator(_not_blank), BeforeValidator(normalise_field)]
+TitleText = Annotated[str, BeforeValidator(normalise_field)]
+LabelText = Annotated[str, BeforeValidator(clean_field)]
 
 
 class ArticleIn(BaseModel):
@@ -61,15 +67,19 @@ class ArticleIn(BaseModel):
         min_length=1,
         max_length=TEXT_CEILING,
         description="The article body; paragraphs separated by newlines. At most "
-        "RINGKAS_MAX_ARTICLE_CHARS characters (default 20,000).",
+        "RINGKAS_MAX_ARTICLE_CHARS characters (default 20,000), counted after normalisation: "
+        "HTML is stripped to text (blocks become lines), control characters and invalid "
+        "Unicode are removed, NFC.",
     )
-    id: str | None = Field(
+    id: LabelText | None = Field(
         default=None,
         max_length=ARTICLE_ID_MAX_CHARS,
         description="Your own id for the article, echoed back.",
     )
-    title: str | None = Field(
-        default=None, max_length=TITLE_MAX_CHARS, description="Headline; translated too."
+    title: TitleText | None = Field(
+        default=None,
+        max_length=TITLE_MAX_CHARS,
+        description="Headline; translated too. Normalised like the text.",
     )
     source_lang: Language | None = Field(default=None, description=LANG_DESCRIPTION)
     glossary: Glossary | None = None

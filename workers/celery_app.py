@@ -37,7 +37,7 @@ def make_celery(settings: Settings) -> Celery:
     """A Celery app configured from ``settings`` (the worker's, or a client's in the API)."""
     app = Celery(
         "ringkas",
-        broker=settings.redis_url,
+        broker=settings.effective_broker_url,
         backend=settings.redis_url,
         include=["workers.tasks"],
     )
@@ -69,8 +69,26 @@ def make_celery(settings: Settings) -> Celery:
         # (the result backend would otherwise retry 20 times, a second apart).
         task_publish_retry_policy=_FAIL_FAST,
         result_backend_transport_options={"retry_policy": _FAIL_FAST},
+        broker_transport_options=broker_transport_options(settings),
     )
     return app
+
+
+def broker_transport_options(settings: Settings) -> dict[str, Any]:
+    """Redelivery of unacknowledged tasks on a Redis broker (RabbitMQ ignores these).
+
+    RabbitMQ requeues a dead consumer's unacked messages as soon as its connection drops.
+    Redis cannot tell: a task taken by a worker that died (kill -9, a lost machine) waits
+    in the ``unacked`` hash until ``visibility_timeout`` passes and a live worker's sweep
+    puts it back. The sweep runs every ``unacked_restore_interval`` x ``throttle`` seconds
+    (10 x 10 by default); a fifth of the timeout, at most 10 s, keeps it proportionate.
+    """
+    timeout = settings.broker_visibility_timeout_s
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": max(1, min(10, timeout // 5)),
+        "unacked_restore_throttle": 1,
+    }
 
 
 app = make_celery(get_settings())

@@ -30,10 +30,6 @@ class MeteredJobStore(JobStore):
         super().__init__(client, ttl_s)
         self.metrics = MetricsStore(client)
 
-    @classmethod
-    def from_url(cls, redis_url: str, ttl_s: int) -> MeteredJobStore:
-        return cls(redis.Redis.from_url(redis_url, decode_responses=True), ttl_s)
-
     def _finish(
         self, job_id: str, index: int, result: dict[str, Any] | None, error: str | None
     ) -> bool:

@@ -42,7 +42,8 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
 def job_store() -> JobStore:
     """This process's job store (one connection pool per worker process)."""
     settings = get_settings()
-    return MeteredJobStore.from_url(settings.redis_url, settings.job_ttl_s)
+    # Rides out a Redis restart (about 30 s) rather than failing the article mid-write.
+    return MeteredJobStore.from_url(settings.redis_url, settings.job_ttl_s, reconnect_s=30)
 
 
 def failure_message(exc: BaseException, max_retries: int) -> str:

@@ -26,8 +26,10 @@ class TrackingJobStore(JobStore):
 
     created: list[str]
 
-    def create(self, articles: Sequence[ArticleInput], tasks: Sequence[str]) -> str:
-        job_id = super().create(articles, tasks)
+    def create(
+        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
+    ) -> str:
+        job_id = super().create(articles, tasks, owner)
         self.created.append(job_id)
         return job_id
 
@@ -240,3 +242,13 @@ def test_stored_layout(store: JobStore, client: redis.Redis) -> None:
     assert set(fields) == {"meta", "input:0", "state:0"}
     assert json.loads(fields["meta"])["total"] == 1
     assert json.loads(fields["state:0"])["status"] == "queued"
+
+
+def test_a_job_remembers_the_key_that_made_it(store: JobStore) -> None:
+    mine = store.create(ARTICLES[:1], ["translate"], owner="k_1")
+    open_mode = store.create(ARTICLES[:1], ["translate"])
+
+    assert store.owner(mine) == "k_1"
+    assert store.owner(open_mode) is None
+    with pytest.raises(JobNotFound):
+        store.owner("nope")

@@ -109,8 +109,10 @@ def test_poll_shows_results_errors_and_derived_status(
 class TrackingJobStore(JobStore):
     created: list[str]
 
-    def create(self, articles: Sequence[ArticleInput], tasks: Sequence[str]) -> str:
-        job_id = super().create(articles, tasks)
+    def create(
+        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
+    ) -> str:
+        job_id = super().create(articles, tasks, owner)
         self.created.append(job_id)
         return job_id
 

@@ -49,3 +49,26 @@ def test_sync_task_error_survives_the_json_result_backend() -> None:
 
     assert isinstance(rebuilt, SyncTaskError)
     assert (rebuilt.kind, rebuilt.message) == ("model_error", "model 'x' is missing")
+
+
+def test_broker_defaults_to_redis_url_and_can_be_rabbitmq() -> None:
+    redis_url = "redis://example:6379/3"
+    assert make_celery(Settings(redis_url=redis_url)).conf.broker_url == redis_url
+
+    rabbit = "amqp://guest:guest@127.0.0.1:5672//"
+    conf = make_celery(Settings(redis_url=redis_url, broker_url=rabbit)).conf
+
+    assert conf.broker_url == rabbit
+    assert conf.result_backend == redis_url  # job state and sync results stay in Redis
+
+
+def test_visibility_timeout_is_a_setting_and_the_sweep_follows_it() -> None:
+    conf = make_celery(Settings(broker_visibility_timeout_s=5)).conf
+
+    assert conf.broker_transport_options == {
+        "visibility_timeout": 5,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+    default = make_celery(Settings()).conf.broker_transport_options
+    assert default["visibility_timeout"] == 900 and default["unacked_restore_interval"] == 10

@@ -1,0 +1,154 @@
+"""Key mode: 401 without a valid key, 404 for another key's job, 429 with Retry-After."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from recording_queue import RecordingQueue
+
+from ringkas.jobstore import JobStore
+from ringkas.keys import KeyStore
+from ringkas.settings import Settings
+from service.app import create_app
+from service.deps import get_queue
+from service.ratelimit import ACTIVE_PREFIX, RATE_PREFIX
+
+JOB = {"articles": [{"text": "Halo dunia."}]}
+
+
+@pytest.fixture
+def keyed_settings(test_redis_url: str) -> Settings:
+    return Settings(
+        redis_url=test_redis_url,
+        auth_required=True,
+        rate_limit_per_minute=5,
+        max_active_jobs_per_key=2,
+    )
+
+
+@pytest.fixture
+def keyed_app(keyed_settings: Settings, queue: RecordingQueue) -> Iterator[FastAPI]:
+    app = create_app(keyed_settings)
+    app.dependency_overrides[get_queue] = lambda: queue
+    yield app
+    client = redis.Redis.from_url(keyed_settings.redis_url)
+    for job_id in {job_id for job_id, _ in queue.articles}:
+        client.delete(JobStore.key(job_id))
+    client.close()
+
+
+@pytest.fixture
+def tokens(keyed_settings: Settings) -> Iterator[dict[str, str]]:
+    """Two fresh keys' tokens; the keys and their counters are deleted afterwards."""
+    store = KeyStore.from_url(keyed_settings.redis_url)
+    made = {name: store.create(name) for name in ("alice", "bob")}
+    yield {name: token for name, (_, token) in made.items()}
+    client = redis.Redis.from_url(keyed_settings.redis_url)
+    for key, _ in made.values():
+        store.revoke(key.id)
+        client.delete(ACTIVE_PREFIX + key.id, *client.keys(f"{RATE_PREFIX}{key.id}:*"))
+    client.close()
+
+
+@pytest.fixture
+def keyed(keyed_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(keyed_app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ({}, "an API key is required: send `Authorization: Bearer <key>`"),
+        (bearer("rk_wrong"), "the API key is not valid (unknown or revoked)"),
+        (
+            {"Authorization": "Basic YTpi"},
+            "an API key is required: send `Authorization: Bearer <key>`",
+        ),
+    ],
+)
+def test_no_or_a_wrong_key_is_401(keyed: TestClient, headers: dict[str, str], detail: str) -> None:
+    for response in (
+        keyed.post("/v1/jobs", json=JOB, headers=headers),
+        keyed.get("/v1/jobs/abc", headers=headers),
+        keyed.post("/v1/translate", json={"text": "Halo."}, headers=headers),
+    ):
+        assert response.status_code == 401
+        assert response.json() == {"code": "unauthorized", "detail": detail, "errors": []}
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert keyed.get("/healthz").status_code == 200  # health needs no key
+
+
+def test_a_job_is_visible_only_to_the_key_that_made_it(
+    keyed: TestClient, tokens: dict[str, str]
+) -> None:
+    submitted = keyed.post("/v1/jobs", json=JOB, headers=bearer(tokens["alice"]))
+    assert submitted.status_code == 202, submitted.text
+    job_id = submitted.json()["job_id"]
+
+    assert keyed.get(f"/v1/jobs/{job_id}", headers=bearer(tokens["alice"])).status_code == 200
+    other = keyed.get(f"/v1/jobs/{job_id}", headers=bearer(tokens["bob"]))
+    # The same answer as for a job that does not exist: ids cannot be probed.
+    assert other.status_code == 404
+    assert other.json() == {
+        "code": "job_not_found",
+        "detail": f"job {job_id!r} not found",
+        "errors": [],
+    }
+
+
+def test_revoking_a_key_locks_it_out_at_once(
+    keyed: TestClient, keyed_settings: Settings, tokens: dict[str, str]
+) -> None:
+    store = KeyStore.from_url(keyed_settings.redis_url)
+    key = store.find(tokens["bob"])
+    assert key is not None and store.revoke(key.id)
+
+    assert keyed.post("/v1/jobs", json=JOB, headers=bearer(tokens["bob"])).status_code == 401
+
+
+def test_unfinished_job_quota_is_429_with_retry_after(
+    keyed: TestClient, tokens: dict[str, str]
+) -> None:
+    for _ in range(2):
+        assert keyed.post("/v1/jobs", json=JOB, headers=bearer(tokens["alice"])).status_code == 202
+
+    over = keyed.post("/v1/jobs", json=JOB, headers=bearer(tokens["alice"]))
+
+    assert over.status_code == 429
+    assert over.headers["Retry-After"] == "10"
+    assert over.json()["detail"] == (
+        "this key has 2 unfinished jobs; the limit is 2 (RINGKAS_MAX_ACTIVE_JOBS_PER_KEY); "
+        "retry when one has finished"
+    )
+    # Another key has its own quota.
+    assert keyed.post("/v1/jobs", json=JOB, headers=bearer(tokens["bob"])).status_code == 202
+
+
+def test_request_rate_is_429_with_retry_after(keyed: TestClient, tokens: dict[str, str]) -> None:
+    headers = bearer(tokens["alice"])
+    statuses = [keyed.get("/v1/jobs/nope", headers=headers).status_code for _ in range(6)]
+
+    assert statuses == [404] * 5 + [429]
+    over = keyed.get("/v1/jobs/nope", headers=headers)
+    assert over.json()["code"] == "rate_limited"
+    assert over.json()["detail"].startswith(
+        "rate limit exceeded: this key may make 5 requests per minute "
+        "(RINGKAS_RATE_LIMIT_PER_MINUTE); retry in "
+    )
+    assert 1 <= int(over.headers["Retry-After"]) <= 60
+    assert keyed.get("/v1/jobs/nope", headers=bearer(tokens["bob"])).status_code == 404
+
+
+def test_open_mode_needs_no_key(client: TestClient) -> None:
+    submitted = client.post("/v1/jobs", json=JOB)
+    assert submitted.status_code == 202
+    assert client.get(submitted.json()["status_url"]).status_code == 200

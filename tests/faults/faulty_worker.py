@@ -36,7 +36,9 @@ def runs_key(text: str) -> str:
     return "faulty:runs:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _faulty_process_article(request: Any, settings: Settings) -> dict[str, Any]:
+def _faulty_process_article(
+    request: Any, settings: Settings, on_progress: Any = None
+) -> dict[str, Any]:
     client = redis.Redis.from_url(get_settings().redis_url)
     client.incr(runs_key(request.text))
     client.close()
@@ -46,7 +48,7 @@ def _faulty_process_article(request: Any, settings: Settings) -> dict[str, Any]:
         os.kill(os.getpid(), signal.SIGKILL)
     if "[raise]" in request.text:
         raise RuntimeError("the model blew up on this article")
-    result: dict[str, Any] = _real_process_article(request, settings)
+    result: dict[str, Any] = _real_process_article(request, settings, on_progress)
     return result
 
 

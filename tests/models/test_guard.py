@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import pytest
 
 from models.guard import guarded_translate, is_echo, is_looping, stricter
-from models.translator import DecodingOptions, Translation
+from models.translator import DecodingOptions, ProgressCallback, Translation
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,9 @@ class Scripted:
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         return [t.text for t in self.translate_scored(sentences)]
 
-    def translate_scored(self, sentences: Sequence[str]) -> list[Translation]:
+    def translate_scored(
+        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[Translation]:
         self.calls.append(list(sentences))
         return [Translation(self.answer.get(s, f"EN {s}"), -0.5) for s in sentences]
 

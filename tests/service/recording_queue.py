@@ -25,9 +25,10 @@ class RecordingQueue:
     ) -> dict[str, Any]:
         self.translations.append((text, source_lang, timeout_s))
         self.glossaries.append(glossary)
+        lang = source_lang or "id"  # a worker detects the language; this stand-in says "id"
         return {
-            "source_lang": source_lang,
-            "target_lang": "en" if source_lang == "id" else "id",
+            "source_lang": lang,
+            "target_lang": "en" if lang == "id" else "id",
             "translation": text.upper(),
             "sentences": 1,
             "model": "recorder",

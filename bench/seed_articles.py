@@ -1,4 +1,5 @@
-"""Seconds per seed article on a model of opus-mt-id-en's real size, greedy and beam 4.
+"""Seconds per seed article on a model of opus-mt-id-en's real size, both backends,
+greedy and beam 4.
 
     python bench/seed_articles.py [--model var/same-shape/opus-mt-id-en] [--repeats 2]
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+from models import ct2
 from models.build import build_same_shape_marian
 from models.loading import load_model
 from models.pipeline import ArticleRequest, process_article
@@ -40,8 +42,12 @@ def main() -> None:
 
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     rows = []
-    for beams in (1, 4):
-        settings = Settings(model_translate_id_en=str(args.model), num_beams=beams)
+    for backend, beams in [(b, n) for b in ("transformers", "ctranslate2") for n in (1, 4)]:
+        settings = Settings(
+            model_translate_id_en=str(args.model), num_beams=beams, translate_backend=backend
+        )
+        if backend == "ctranslate2":
+            ct2.convert("translate:id-en", settings)
         tokenizer = load_model("translate:id-en", settings).tokenizer
         for seed in seeds:
             title, body = seed.read_text(encoding="utf-8").split("\n", 1)
@@ -57,6 +63,7 @@ def main() -> None:
             rows.append(
                 {
                     "seed": seed.name,
+                    "backend": backend,
                     "beams": beams,
                     "sentences": result["sentences"],
                     "seconds": round(seconds, 2),
@@ -68,11 +75,14 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, "
         f"torch {torch.__version__}, threads {torch.get_num_threads()}"
     )
-    print(f"{'seed':<28}{'beams':>6}{'sentences':>10}{'seconds':>9}{'out tok':>9}{'tok/s':>8}")
+    print(
+        f"{'seed':<28}{'backend':>13}{'beams':>6}{'sentences':>10}{'seconds':>9}"
+        f"{'out tok':>9}{'tok/s':>8}"
+    )
     for r in rows:
         print(
-            f"{r['seed']:<28}{r['beams']:>6}{r['sentences']:>10}{r['seconds']:>9}"
-            f"{r['output_tokens']:>9}{r['output_tokens_per_s']:>8}"
+            f"{r['seed']:<28}{r['backend']:>13}{r['beams']:>6}{r['sentences']:>10}"
+            f"{r['seconds']:>9}{r['output_tokens']:>9}{r['output_tokens_per_s']:>8}"
         )
     print(json.dumps(rows))
 

@@ -19,10 +19,14 @@ from typing import Any
 
 from models.batching import batches_by_tokens
 from models.build import is_demo_model
-from models.chunking import fit_sentences
 from models.errors import ModelUnavailable
 from models.registry import lookup, model_spec
-from models.translator import DecodingOptions, PieceResults, ProgressCallback, Translation
+from models.translator import (
+    PieceResults,
+    PieceTranslator,
+    ProgressCallback,
+    Translation,
+)
 from ringkas.settings import Settings
 
 ORIGIN_FILE = "ringkas_origin.json"
@@ -133,32 +137,17 @@ def _load_engine(
     )
 
 
-class CTranslate2Translator:
+class CTranslate2Translator(PieceTranslator):
     """A converted Marian model run by CTranslate2, batched as the ``transformers`` backend."""
 
     backend = "ctranslate2"
-
-    def __init__(self, loaded: LoadedEngine, options: DecodingOptions) -> None:
-        self._loaded = loaded
-        self._options = options
-        self.model_id = loaded.spec
-        self.is_demo = loaded.is_demo
-
-    @property
-    def options(self) -> DecodingOptions:
-        return self._options
-
-    def with_options(self, options: DecodingOptions) -> CTranslate2Translator:
-        return CTranslate2Translator(self._loaded, options)
-
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        return [t.text for t in self.translate_scored(sentences)]
+    _loaded: LoadedEngine
 
     def translate_scored(
         self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
     ) -> list[Translation]:
         tokenizer = self._loaded.tokenizer
-        pieces, owners = fit_sentences(sentences, self._count, self._loaded.max_source_tokens)
+        pieces, owners = self._fit(sentences)
         results = PieceResults(owners, len(sentences), on_progress)
         tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(pieces).input_ids]
         for batch in batches_by_tokens([len(t) for t in tokens], self._options.max_batch_tokens):
@@ -186,6 +175,3 @@ class CTranslate2Translator:
                 results.add(piece, text, output.scores[0] * count, count)
             results.batch_done()
         return results.translations()
-
-    def _count(self, piece: str) -> int:
-        return len(self._loaded.tokenizer(piece, verbose=False).input_ids)

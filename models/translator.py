@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, Self
 
 from models.batching import batches_by_tokens
 from models.chunking import fit_sentences
@@ -127,12 +127,25 @@ class PieceResults:
         ]
 
 
-class TransformersTranslator:
-    """A MarianMT model run with ``transformers`` ``generate``."""
+class LoadedTranslator(Protocol):
+    """What a backend's loaded model offers the shared code (``LoadedModel``, ``LoadedEngine``)."""
 
-    backend = "transformers"
+    @property
+    def spec(self) -> str: ...
+    @property
+    def is_demo(self) -> bool: ...
+    @property
+    def tokenizer(self) -> Any: ...
+    @property
+    def max_source_tokens(self) -> int: ...
 
-    def __init__(self, loaded: LoadedModel, options: DecodingOptions) -> None:
+
+class PieceTranslator:
+    """What both backends share; each adds ``translate_scored`` over its own engine."""
+
+    backend = ""
+
+    def __init__(self, loaded: LoadedTranslator, options: DecodingOptions) -> None:
         self._loaded = loaded
         self._options = options
         self.model_id = loaded.spec
@@ -142,8 +155,8 @@ class TransformersTranslator:
     def options(self) -> DecodingOptions:
         return self._options
 
-    def with_options(self, options: DecodingOptions) -> TransformersTranslator:
-        return TransformersTranslator(self._loaded, options)
+    def with_options(self, options: DecodingOptions) -> Self:
+        return type(self)(self._loaded, options)
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         return [t.text for t in self.translate_scored(sentences)]
@@ -151,10 +164,29 @@ class TransformersTranslator:
     def translate_scored(
         self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
     ) -> list[Translation]:
+        raise NotImplementedError
+
+    def _fit(self, sentences: Sequence[str]) -> tuple[list[str], list[int]]:
+        """The pieces that fit the model, and the sentence each came from."""
+        return fit_sentences(sentences, self._count, self._loaded.max_source_tokens)
+
+    def _count(self, piece: str) -> int:
+        return len(self._loaded.tokenizer(piece, verbose=False).input_ids)
+
+
+class TransformersTranslator(PieceTranslator):
+    """A MarianMT model run with ``transformers`` ``generate``."""
+
+    backend = "transformers"
+    _loaded: LoadedModel
+
+    def translate_scored(
+        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[Translation]:
         import torch
 
         tokenizer = self._loaded.tokenizer
-        pieces, owners = fit_sentences(sentences, self._count, self._loaded.max_source_tokens)
+        pieces, owners = self._fit(sentences)
         results = PieceResults(owners, len(sentences), on_progress)
         ids = tokenizer(pieces).input_ids if pieces else []
         pad = tokenizer.pad_token_id
@@ -193,6 +225,3 @@ class TransformersTranslator:
                 results.add(piece, text.strip(), float(sums[row]), int(counts[row]))
             results.batch_done()
         return results.translations()
-
-    def _count(self, piece: str) -> int:
-        return len(self._loaded.tokenizer(piece, verbose=False).input_ids)

@@ -32,9 +32,10 @@ from models.translator import (
 )
 from ringkas.settings import Settings
 
-Task = Literal["translate", "brief"]
+Task = Literal["translate", "brief", "brief_id"]
 LANGUAGES = ("id", "en")
-TASKS: tuple[Task, ...] = ("translate", "brief")
+TASKS: tuple[Task, ...] = ("translate", "brief", "brief_id")
+DEFAULT_TASKS: tuple[Task, ...] = ("translate", "brief")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class ArticleRequest:
         source_lang: ``"id"`` or ``"en"`` (the target is the other one); ``None`` detects
             it (``models.language``).
         title: Optional headline, translated too.
-        tasks: ``"translate"`` and/or ``"brief"`` (an English brief).
+        tasks: ``"translate"``, ``"brief"`` (an English brief) and/or ``"brief_id"`` (the
+            English brief translated into Indonesian, for Indonesian readers).
         glossary: Term → translation for this article (a term mapped to itself is kept
             untranslated); added to the deployment's glossary, overriding it.
     """
@@ -54,7 +56,7 @@ class ArticleRequest:
     text: str
     source_lang: str | None = None
     title: str | None = None
-    tasks: tuple[Task, ...] = TASKS
+    tasks: tuple[Task, ...] = DEFAULT_TASKS
     glossary: Mapping[str, str] | None = field(default=None, hash=False)
 
 
@@ -124,6 +126,7 @@ def process_article(
         "title_detail": None,
         "warnings": [],
         "brief": None,
+        "brief_id": None,
         "brief_method": None,
         "brief_fallback_reason": None,
         "timings": {"translate_s": None, "brief_s": None},
@@ -167,9 +170,15 @@ def process_article(
             ]
             result["warnings"] = _article_warnings(per_paragraph, title_detail)
 
-    if "brief" in request.tasks:
+    if "brief" in request.tasks or "brief_id" in request.tasks:
         started = time.perf_counter()
         result.update(_brief(english, settings, result))
+        if "brief_id" in request.tasks and result["brief"]:
+            brief_translator = translator_for("en", "id", settings)
+            result["brief_id"] = " ".join(
+                brief_translator.translate_batch(split_sentences(result["brief"], "en"))
+            )
+            result["models"]["brief_id"] = brief_translator.model_id
         result["timings"]["brief_s"] = round(time.perf_counter() - started, 3)
     return result
 

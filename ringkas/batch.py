@@ -30,7 +30,7 @@ from ringkas.settings import Settings
 # The same names as models.pipeline.LANGUAGES / TASKS; repeated here so that the API path
 # of the batch script never imports the model layer (and with it torch).
 LANGUAGES = ("id", "en")
-TASKS = ("translate", "brief")
+TASKS = ("translate", "brief", "brief_id")
 INPUT_SUFFIXES = (".txt", ".jsonl")
 
 Record = dict[str, Any]

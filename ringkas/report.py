@@ -29,6 +29,8 @@ def article_markdown(record: dict[str, Any]) -> str:
         lines += [f"**Title ({result.get('target_lang')}):** {result['title_translation']}", ""]
     if result.get("brief"):
         lines += ["### Brief", "", str(result["brief"]), ""]
+    if result.get("brief_id"):
+        lines += ["### Ringkasan (brief in Indonesian)", "", str(result["brief_id"]), ""]
     if result.get("translation"):
         lang = f" ({result['source_lang']} → {result['target_lang']})"
         lines += [f"### Translation{lang}", "", str(result["translation"]), ""]

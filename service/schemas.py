@@ -16,7 +16,8 @@ from pydantic_core import PydanticCustomError
 from service.textnorm import clean_field, normalise_field
 
 Language = Literal["id", "en"]
-TaskName = Literal["translate", "brief"]
+TaskName = Literal["translate", "brief", "brief_id"]
+# brief_id (the English brief in Indonesian) only when asked for
 ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
 ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]

@@ -116,7 +116,7 @@ def bad_requests(settings: Settings) -> list[BadRequest]:
             _job([{"text": "Halo."}], tasks=["summarize"]),
             422,
             "invalid_request",
-            "tasks[0]: Input should be 'translate' or 'brief', got 'summarize'",
+            "tasks[0]: Input should be 'translate', 'brief' or 'brief_id', got 'summarize'",
         ),
         BadRequest(
             "duplicate task",

@@ -192,3 +192,14 @@ def test_brief_falls_back_when_the_summarizer_says_nothing(
     assert result["brief_method"] == "extractive"
     assert result["brief_fallback_reason"] == "the summarizer returned an empty summary"
     assert result["brief"] == text.replace("\n", " ")
+
+
+def test_indonesian_brief_on_request(settings: Settings) -> None:
+    title, body = read_seed(SEEDS[0])
+    request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("brief_id",))
+    result = process_article(request, settings)
+    assert result["brief"] and result["brief_id"]
+    assert result["translation"] is None  # not asked for
+    assert result["models"]["brief_id"] == settings.model_translate_en_id
+    default = process_article(ArticleRequest(text=body, source_lang="id"), settings)
+    assert default["brief_id"] is None  # only on request

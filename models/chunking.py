@@ -17,25 +17,26 @@ def split_to_fit(text: str, count_tokens: Callable[[str], int], max_tokens: int)
     """
     if count_tokens(text) <= max_tokens:
         return [text]
-    pieces: list[str] = []
-    for unit in _units(text, count_tokens, max_tokens):
-        if pieces and count_tokens(f"{pieces[-1]} {unit}") <= max_tokens:
-            pieces[-1] = f"{pieces[-1]} {unit}"
-        else:
-            pieces.append(unit)
-    return pieces
+    return _join_greedily(_units(text, count_tokens, max_tokens), count_tokens, max_tokens)
 
 
 def pack(sentences: list[str], count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:
     """Joins consecutive sentences into as few chunks of at most ``max_tokens`` as it can."""
-    chunks: list[str] = []
-    for sentence in sentences:
-        for piece in split_to_fit(sentence, count_tokens, max_tokens):
-            if chunks and count_tokens(f"{chunks[-1]} {piece}") <= max_tokens:
-                chunks[-1] = f"{chunks[-1]} {piece}"
-            else:
-                chunks.append(piece)
-    return chunks
+    pieces = [p for s in sentences for p in split_to_fit(s, count_tokens, max_tokens)]
+    return _join_greedily(pieces, count_tokens, max_tokens)
+
+
+def _join_greedily(
+    units: list[str], count_tokens: Callable[[str], int], max_tokens: int
+) -> list[str]:
+    """Consecutive units joined with spaces while the join still fits ``max_tokens``."""
+    joined: list[str] = []
+    for unit in units:
+        if joined and count_tokens(f"{joined[-1]} {unit}") <= max_tokens:
+            joined[-1] = f"{joined[-1]} {unit}"
+        else:
+            joined.append(unit)
+    return joined
 
 
 def _units(text: str, count_tokens: Callable[[str], int], max_tokens: int) -> list[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
+from tracking_store import TrackingJobStore
 
 from ringkas.jobstore import (
     ArticleInput,
@@ -19,19 +20,6 @@ from ringkas.jobstore import (
 )
 
 TTL_S = 3600
-
-
-class TrackingJobStore(JobStore):
-    """Remembers the jobs it created, so the test deletes exactly those."""
-
-    created: list[str]
-
-    def create(
-        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
-    ) -> str:
-        job_id = super().create(articles, tasks, owner)
-        self.created.append(job_id)
-        return job_id
 
 
 @pytest.fixture

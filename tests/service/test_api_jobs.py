@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,8 +14,9 @@ import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from recording_queue import RecordingQueue
+from tracking_store import TrackingJobStore
 
-from ringkas.jobstore import ArticleInput, JobNotFound, JobStore
+from ringkas.jobstore import JobNotFound, JobStore
 from ringkas.settings import Settings
 from service.deps import get_queue, get_store
 from service.queue import TaskQueue
@@ -104,17 +105,6 @@ def test_poll_shows_results_errors_and_derived_status(
         "model is missing",
     )
     assert first["attempts"] == 1 and first["started_at"] and first["finished_at"]
-
-
-class TrackingJobStore(JobStore):
-    created: list[str]
-
-    def create(
-        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
-    ) -> str:
-        job_id = super().create(articles, tasks, owner)
-        self.created.append(job_id)
-        return job_id
 
 
 def test_broker_down_answers_503_and_keeps_no_job(app: FastAPI, api_settings: Settings) -> None:

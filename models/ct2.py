@@ -22,9 +22,9 @@ from models.build import is_demo_model
 from models.errors import ModelUnavailable
 from models.registry import lookup, model_spec
 from models.translator import (
+    FinishedCallback,
     PieceResults,
     PieceTranslator,
-    ProgressCallback,
     Translation,
 )
 from ringkas.settings import Settings
@@ -144,11 +144,11 @@ class CTranslate2Translator(PieceTranslator):
     _loaded: LoadedEngine
 
     def translate_scored(
-        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
         tokenizer = self._loaded.tokenizer
         pieces, owners = self._fit(sentences)
-        results = PieceResults(owners, len(sentences), on_progress)
+        results = PieceResults(owners, len(sentences), on_finished)
         tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(pieces).input_ids]
         for batch in batches_by_tokens([len(t) for t in tokens], self._options.max_batch_tokens):
             least, most = self._options.output_budget(

@@ -9,11 +9,12 @@ each sentence is checked; the bad ones are translated again with stricter settin
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from models.translator import DecodingOptions, ProgressCallback, Translation, Translator
+from models.translator import DecodingOptions, FinishedCallback, Translation, Translator
 
 _WORD = re.compile(r"\w+")
 _PLACEHOLDER = re.compile(r"\{\d+\}")
@@ -82,7 +83,8 @@ def guarded_translate(
     sentences: Sequence[str],
     retry: Translator | None = None,
     max_retry_share: float = 1.0,
-    on_progress: ProgressCallback | None = None,
+    on_finished: FinishedCallback | None = None,
+    groups: Sequence[int] | None = None,
 ) -> list[Translation]:
     """Translates ``sentences``, retrying looping or echoed ones with ``retry``.
 
@@ -91,41 +93,50 @@ def guarded_translate(
         sentences: Sentences, in order.
         retry: The same model with stricter settings (see ``stricter``); ``None`` skips
             the retry, and bad sentences are only flagged.
-        max_retry_share: Retry only when at most this share of the sentences is bad. Real
-            models loop on the odd sentence; when most sentences are bad, the model does
-            not suit the input (or has random weights), and a retry would double the cost
-            for the same outcome: they are flagged instead.
-        on_progress: Hears the first pass's progress (retries are not counted).
+        max_retry_share: Retry only when at most this share of the sentences (of their
+            group) is bad. Real models loop on the odd sentence; when most sentences are
+            bad, the model does not suit the input (or has random weights), and a retry
+            would double the cost for the same outcome: they are flagged instead.
+        on_finished: Hears which sentences each batch of the first pass finished (retries
+            are not reported).
+        groups: The group (article) of each sentence, when several are translated
+            together: the share above counts per group. ``None``: one group.
 
     Returns:
         One ``Translation`` per sentence, in order; a sentence that is still bad after the
         retry carries a warning that says so, and one that the retry fixed says it was
         retried.
     """
-    results = translator.translate_scored(sentences, on_progress)
-    bad = [i for i, (s, t) in enumerate(zip(sentences, results, strict=True)) if problem(s, t)]
-    if not bad:
+    results = translator.translate_scored(sentences, on_finished)
+    kinds = {
+        i: kind
+        for i, (s, t) in enumerate(zip(sentences, results, strict=True))
+        if (kind := problem(s, t))
+    }
+    if not kinds:
         return results
-    first = {i: problem(sentences[i], results[i]) for i in bad}
-    if retry is None:
-        note = "no retry available"
-    elif len(bad) > max_retry_share * len(sentences):
-        retry = None
-        note = f"not retried: {len(bad)} of {len(sentences)} sentences were bad"
-    else:
-        note = "the retry with stricter decoding settings did not fix it"
-    retried = retry.translate_scored([sentences[i] for i in bad]) if retry else []
-    for position, index in enumerate(bad):
-        kind = first[index]
-        if retry is not None:
-            again = retried[position]
-            if problem(sentences[index], again) is None:
+    owners = list(groups) if groups is not None else [0] * len(sentences)
+    sizes = Counter(owners)
+    bad = Counter(owners[i] for i in kinds)
+    too_many = {group for group, count in bad.items() if count > max_retry_share * sizes[group]}
+    to_retry = [i for i in kinds if retry is not None and owners[i] not in too_many]
+    again = retry.translate_scored([sentences[i] for i in to_retry]) if retry and to_retry else []
+    retried = dict(zip(to_retry, again, strict=True))
+    for index, kind in kinds.items():
+        if index in retried:
+            if problem(sentences[index], retried[index]) is None:
                 results[index] = replace(
-                    again,
+                    retried[index],
                     warnings=(f"{kind} output, retried with stricter decoding settings",),
                 )
                 continue
-            results[index] = again
+            results[index] = retried[index]
+            note = "the retry with stricter decoding settings did not fix it"
+        elif retry is None:
+            note = "no retry available"
+        else:
+            group = owners[index]
+            note = f"not retried: {bad[group]} of {sizes[group]} sentences were bad"
         what = "repeats itself (decoder loop)" if kind == "looping" else "echoes the source"
         results[index] = replace(results[index], warnings=(f"translation {what}; {note}",))
     return results

@@ -16,8 +16,9 @@ from models.batching import batches_by_tokens
 from models.chunking import fit_sentences
 from models.loading import LoadedModel
 
-ProgressCallback = Callable[[int, int], None]
-"""Hears ``(sentences_done, sentences_total)`` after each batch."""
+FinishedCallback = Callable[[list[int]], None]
+"""Hears, after each batch, the indices of the sentences that batch finished (every piece
+of them translated); sentences with nothing to translate come with the first batch."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Translator(Protocol):
         ...
 
     def translate_scored(
-        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
         """Like ``translate_batch``, with each translation's confidence."""
         ...
@@ -87,11 +88,11 @@ class Translator(Protocol):
 class PieceResults:
     """Collects the outputs of the pieces of ``fit_sentences`` and joins them per sentence.
 
-    Also tells a progress callback how many sentences have all their pieces done.
+    Also tells a callback which sentences each batch finished.
     """
 
     def __init__(
-        self, owners: Sequence[int], sentences: int, on_progress: ProgressCallback | None
+        self, owners: Sequence[int], sentences: int, on_finished: FinishedCallback | None
     ) -> None:
         self._owners = owners
         self._texts = [""] * len(owners)
@@ -99,19 +100,21 @@ class PieceResults:
         self._pending = [0] * sentences
         for owner in owners:
             self._pending[owner] += 1
-        self._done = sum(1 for p in self._pending if p == 0)  # empty sentences
-        self._on_progress = on_progress
+        self._finished = [i for i, p in enumerate(self._pending) if p == 0]  # empty sentences
+        self._on_finished = on_finished
 
     def add(self, piece: int, text: str, logprob_sum: float, tokens: int) -> None:
         self._texts[piece] = text
         self._scores[piece] = (logprob_sum, tokens)
         owner = self._owners[piece]
         self._pending[owner] -= 1
-        self._done += self._pending[owner] == 0
+        if self._pending[owner] == 0:
+            self._finished.append(owner)
 
     def batch_done(self) -> None:
-        if self._on_progress is not None:
-            self._on_progress(self._done, len(self._pending))
+        if self._on_finished is not None:
+            self._on_finished(self._finished)
+        self._finished = []
 
     def translations(self) -> list[Translation]:
         texts: list[list[str]] = [[] for _ in self._pending]
@@ -162,7 +165,7 @@ class PieceTranslator:
         return [t.text for t in self.translate_scored(sentences)]
 
     def translate_scored(
-        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
         raise NotImplementedError
 
@@ -181,13 +184,13 @@ class TransformersTranslator(PieceTranslator):
     _loaded: LoadedModel
 
     def translate_scored(
-        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
         import torch
 
         tokenizer = self._loaded.tokenizer
         pieces, owners = self._fit(sentences)
-        results = PieceResults(owners, len(sentences), on_progress)
+        results = PieceResults(owners, len(sentences), on_finished)
         ids = tokenizer(pieces).input_ids if pieces else []
         pad = tokenizer.pad_token_id
         beams = self._options.num_beams > 1

@@ -19,6 +19,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
@@ -377,30 +378,46 @@ def run_batch(
 
 
 def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
-    """Runs the model layer in this process, one article after another (``--local``)."""
+    """Runs the model layer in this process (``--local``), ``RINGKAS_TASK_MAX_ARTICLES``
+    articles at a time, their sentences batched together as a worker batches them."""
 
     def process(articles: Iterable[Article]) -> Iterator[Record]:
         # Imported here: loading the model layer pulls in torch and transformers.
         from models.errors import ModelUnavailable, UnknownModel
-        from models.pipeline import ArticleRequest, process_article
+        from models.pipeline import ArticleOutcome, ArticleRequest, process_articles
 
-        for article in articles:
-            request = ArticleRequest(
-                text=article.text,
-                source_lang=article.source_lang,
-                title=article.title,
-                tasks=tuple(tasks),  # type: ignore[arg-type]  # checked against TASKS
-            )
+        def alone(request: ArticleRequest) -> ArticleOutcome | Exception:
             try:
-                result = process_article(request, settings)
-            except (ModelUnavailable, UnknownModel):
-                raise  # would fail every article alike: stop the run with its message
+                return process_articles([request], settings)[0]
             except Exception as exc:
-                # One bad article must not end a batch of thousands; its error is recorded
-                # and a rerun retries it.
-                yield failed(article, type(exc).__name__, str(exc))
-            else:
-                yield succeeded(article, result)
+                return exc
+
+        stream = iter(articles)
+        while group := list(islice(stream, settings.task_max_articles)):
+            requests = [
+                ArticleRequest(
+                    text=article.text,
+                    source_lang=article.source_lang,
+                    title=article.title,
+                    tasks=tuple(tasks),  # type: ignore[arg-type]  # checked against TASKS
+                )
+                for article in group
+            ]
+            outcomes: list[ArticleOutcome | Exception]
+            try:
+                outcomes = list(process_articles(requests, settings))
+            except Exception:
+                # Something no single article can be blamed for: each one alone, so that
+                # one bad article does not end a batch of thousands.
+                outcomes = [alone(request) for request in requests]
+            for article, outcome in zip(group, outcomes, strict=True):
+                if isinstance(outcome, ModelUnavailable | UnknownModel):
+                    raise outcome  # would fail every article alike: stop with its message
+                if isinstance(outcome, Exception):
+                    # Recorded; a rerun retries it.
+                    yield failed(article, type(outcome).__name__, str(outcome))
+                else:
+                    yield succeeded(article, outcome)
 
     return process
 

@@ -8,7 +8,8 @@ Layout: one hash per job, ``ringkas:job:{job_id}``, with the fields
 
 - ``meta``: ``{"job_id", "created_at", "tasks", "total"}``
 - ``input:{i}``: ``{"id", "title", "text", "source_lang"}``
-- ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "result", "error"}``
+- ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "result", "error",
+  "batched"}``
 - ``sentences:{i}``: ``{"done", "total"}``, the worker's running count of translated
   sentences (advisory: written without compare-and-set, absent until the worker starts)
 
@@ -84,6 +85,10 @@ class ArticleState:
     finished_at: str | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
+    # Started together with other articles in one batch (workers.tasks): when a batch's
+    # worker dies, any of its articles may be the cause, so that attempt is not held
+    # against each of them.
+    batched: bool = False
 
     @property
     def finished(self) -> bool:
@@ -297,8 +302,8 @@ class JobStore:
         """Whether the article already succeeded or failed (a redelivered task skips it)."""
         return self.article_state(job_id, index).finished
 
-    def start(self, job_id: str, index: int) -> ArticleState | None:
-        """Marks the article running and counts an attempt.
+    def start(self, job_id: str, index: int, *, batched: bool = False) -> ArticleState | None:
+        """Marks the article running and counts an attempt (``batched``: as one of a batch).
 
         Returns the new state, or None when the article is already finished, in which case
         nothing is written.
@@ -310,6 +315,7 @@ class JobStore:
                 s,
                 status="running",
                 attempts=s.attempts + 1,
+                batched=s.batched or batched,
                 started_at=_now(),
                 finished_at=None,
                 error=None,

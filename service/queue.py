@@ -14,7 +14,7 @@ import redis.exceptions
 from celery import Celery
 
 from ringkas.settings import Settings
-from workers.celery_app import PROCESS_ARTICLE, TRANSLATE_TEXT, make_celery
+from workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, make_celery
 from workers.errors import SyncTaskError
 
 # What a publish raises when the broker is unreachable.
@@ -28,6 +28,24 @@ BROKER_ERRORS: tuple[type[Exception], ...] = (
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def group_articles(lengths: list[int], max_articles: int, max_chars: int) -> list[list[int]]:
+    """Consecutive article indices in groups of at most ``max_articles`` articles and
+    ``max_chars`` characters (an article longer than that is a group of its own).
+
+    Each group becomes one worker task, whose sentences the engine batches together.
+    """
+    groups: list[list[int]] = []
+    chars = 0
+    for index, length in enumerate(lengths):
+        if groups and len(groups[-1]) < max_articles and chars + length <= max_chars:
+            groups[-1].append(index)
+            chars += length
+        else:
+            groups.append([index])
+            chars = length
+    return groups
 
 
 class QueueUnavailable(Exception):
@@ -52,11 +70,11 @@ class TaskQueue:
     def from_settings(cls, settings: Settings) -> TaskQueue:
         return cls(make_celery(settings))
 
-    def enqueue_article(self, job_id: str, index: int) -> None:
-        """Queues one article of a job on ``ringkas.jobs``."""
+    def enqueue_articles(self, job_id: str, indices: list[int]) -> None:
+        """Queues articles of a job on ``ringkas.jobs``, as one task (one batch)."""
         try:
             # ignore_result: the job store holds the outcome; no result subscription.
-            self._celery.send_task(PROCESS_ARTICLE, args=[job_id, index], ignore_result=True)
+            self._celery.send_task(PROCESS_ARTICLES, args=[job_id, indices], ignore_result=True)
         except BROKER_ERRORS as exc:
             raise QueueUnavailable(_one_line(exc)) from exc
 

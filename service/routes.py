@@ -23,7 +23,14 @@ from service import limits
 from service.auth import AccessDep
 from service.deps import get_metrics, get_queue, get_settings, get_store
 from service.errors import ApiError
-from service.queue import BROKER_ERRORS, QueueUnavailable, TaskQueue, WorkerFailed, WorkerTimeout
+from service.queue import (
+    BROKER_ERRORS,
+    QueueUnavailable,
+    TaskQueue,
+    WorkerFailed,
+    WorkerTimeout,
+    group_articles,
+)
 from service.schemas import (
     ErrorOut,
     Health,
@@ -80,8 +87,9 @@ def submit_job(
     # Recorded before anything is queued, so a worker never meets an unknown job.
     job_id = store.create(articles, body.tasks, owner=caller.key_id)
     try:
-        for index in range(len(articles)):
-            queue.enqueue_article(job_id, index)
+        sizes = [len(a.text) + len(a.title or "") for a in articles]
+        for group in group_articles(sizes, settings.task_max_articles, settings.task_max_chars):
+            queue.enqueue_articles(job_id, group)
     except Exception as exc:
         # Withdraw the job, whatever failed: the articles already queued find no job and
         # are dropped, so a client never sees a job that can never finish.

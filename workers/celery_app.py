@@ -5,7 +5,7 @@ Run a worker with ``celery -A workers.celery_app worker -Q ringkas.jobs,ringkas.
 so it must stay light: no torch, no ``models`` import here (the task bodies import the
 model layer lazily, inside the worker).
 
-Two queues: ``ringkas.jobs`` carries one message per article of a job;
+Two queues: ``ringkas.jobs`` carries a job's articles, a few per message;
 ``ringkas.sync`` carries the short synchronous translations of ``POST /v1/translate``.
 Keeping them apart lets a deployment run a dedicated ``-Q ringkas.sync`` worker so short
 requests never wait behind long articles.
@@ -24,7 +24,7 @@ from ringkas.settings import Settings, get_settings
 
 JOBS_QUEUE = "ringkas.jobs"
 SYNC_QUEUE = "ringkas.sync"
-PROCESS_ARTICLE = "ringkas.process_article"
+PROCESS_ARTICLES = "ringkas.process_articles"
 TRANSLATE_TEXT = "ringkas.translate_text"
 
 # Only the sync path stores Celery results, and the API reads (and forgets) each within
@@ -61,7 +61,7 @@ def make_celery(settings: Settings) -> Celery:
         task_queues=[Queue(JOBS_QUEUE), Queue(SYNC_QUEUE)],
         task_default_queue=JOBS_QUEUE,
         task_routes={
-            PROCESS_ARTICLE: {"queue": JOBS_QUEUE},
+            PROCESS_ARTICLES: {"queue": JOBS_QUEUE},
             TRANSLATE_TEXT: {"queue": SYNC_QUEUE},
         },
         # A publish to a dead broker, or a result subscription to a dead result store,

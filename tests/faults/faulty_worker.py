@@ -1,7 +1,8 @@
 """The real Celery app for fault tests, with the model layer wrapped at the unit's edge.
 
 Started as ``celery -A faulty_worker worker`` (tests/faults on PYTHONPATH). Markers in an
-article's text make the model step misbehave inside the worker's pool process:
+article's text make the model step misbehave inside the worker's pool process, whether the
+article runs alone or in a batch:
 
 - ``[slow]``: sleep ``FAULTY_SLOW_S`` seconds first (default 2): a window to kill -9 in;
 - ``[crash]``: the pool process dies (SIGKILL), as on a segfault or the OOM killer;
@@ -18,9 +19,12 @@ import hashlib
 import os
 import signal
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 import models.pipeline
 import workers.tasks  # noqa: F401  (registers the tasks on the app)
@@ -29,27 +33,30 @@ from workers.celery_app import app
 
 __all__ = ["app", "runs_key"]
 
-_real_process_article = models.pipeline.process_article
+_real_process_articles = models.pipeline.process_articles
 
 
 def runs_key(text: str) -> str:
     return "faulty:runs:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _faulty_process_article(
-    request: Any, settings: Settings, on_progress: Any = None
-) -> dict[str, Any]:
-    client = redis.Redis.from_url(get_settings().redis_url)
-    client.incr(runs_key(request.text))
+def _faulty_process_articles(
+    requests: Sequence[Any], settings: Settings, on_progress: Any = None
+) -> list[Any]:
+    # Rides out a Redis restart (tests/faults/test_redis_restart.py) as the job store does.
+    retry = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=34)
+    client = redis.Redis.from_url(get_settings().redis_url, retry=retry)
+    for request in requests:
+        client.incr(runs_key(request.text))
+        if "[slow]" in request.text:
+            time.sleep(float(os.environ.get("FAULTY_SLOW_S", "2")))
+        if "[crash]" in request.text:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if "[raise]" in request.text:
+            raise RuntimeError("the model blew up on this article")
     client.close()
-    if "[slow]" in request.text:
-        time.sleep(float(os.environ.get("FAULTY_SLOW_S", "2")))
-    if "[crash]" in request.text:
-        os.kill(os.getpid(), signal.SIGKILL)
-    if "[raise]" in request.text:
-        raise RuntimeError("the model blew up on this article")
-    result: dict[str, Any] = _real_process_article(request, settings, on_progress)
-    return result
+    outcomes: list[Any] = _real_process_articles(requests, settings, on_progress)
+    return outcomes
 
 
-models.pipeline.process_article = _faulty_process_article
+models.pipeline.process_articles = _faulty_process_articles

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import pytest
 
 from models.guard import guarded_translate, is_echo, is_looping, stricter
-from models.translator import DecodingOptions, ProgressCallback, Translation
+from models.translator import DecodingOptions, FinishedCallback, Translation
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ class Scripted:
         return [t.text for t in self.translate_scored(sentences)]
 
     def translate_scored(
-        self, sentences: Sequence[str], on_progress: ProgressCallback | None = None
+        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
         self.calls.append(list(sentences))
         return [Translation(self.answer.get(s, f"EN {s}"), -0.5) for s in sentences]

@@ -6,7 +6,7 @@ import pytest
 
 from models.boilerplate import clean_article
 from models.errors import UnsupportedLanguage
-from models.pipeline import ArticleRequest, process_article, translate_text
+from models.pipeline import ArticleRequest, process_article, process_articles, translate_text
 from models.segment import split_paragraphs, split_sentences
 from ringkas.settings import Settings
 
@@ -203,3 +203,47 @@ def test_indonesian_brief_on_request(settings: Settings) -> None:
     assert result["models"]["brief_id"] == settings.model_translate_en_id
     default = process_article(ArticleRequest(text=body, source_lang="id"), settings)
     assert default["brief_id"] is None  # only on request
+
+
+def test_articles_batched_together_come_out_as_they_do_alone(settings: Settings) -> None:
+    # A fixed output length: a random-weight model's budget would otherwise depend on the
+    # longest sentence of each batch (tests/models/test_translator.py).
+    fixed = settings.model_copy(update={"bench_fixed_output_tokens": 12, "num_beams": 1})
+    requests = [
+        ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",))
+        for title, body in map(read_seed, SEEDS)
+    ]
+    english = ArticleRequest(text="The bank kept its rate.", source_lang="en", tasks=("translate",))
+    bad = ArticleRequest(text="Bonjour.", source_lang="fr", tasks=("translate",))
+    heard: list[list[tuple[int, int]]] = [[] for _ in range(4)]
+
+    outcomes = process_articles(
+        [*requests, bad, english],
+        fixed,
+        [lambda done, total, log=log: log.append((done, total)) for log in heard],
+    )
+
+    *batched, failed, alone = outcomes
+    assert isinstance(failed, UnsupportedLanguage)
+    for request, result in zip(requests, batched, strict=True):
+        assert isinstance(result, dict)
+        assert result["timings"]["batch_articles"] == len(requests)
+        single = process_article(request, fixed)
+        assert single["timings"]["batch_articles"] == 1
+        # Padding to another batch's width moves scores in the 4th decimal, no more.
+        for ours, theirs in zip(
+            [*result["sentences_detail"], result["title_detail"]],
+            [*single["sentences_detail"], single["title_detail"]],
+            strict=True,
+        ):
+            assert ours["confidence"] == pytest.approx(theirs["confidence"], abs=1e-3)
+            assert {**ours, "confidence": None} == {**theirs, "confidence": None}
+    assert isinstance(alone, dict) and alone["target_lang"] == "id"
+    # Each article hears its own count, up to its own total (title included).
+    for log, result in zip(heard, [*batched, None, alone], strict=True):
+        if result is None:
+            assert log == []  # failed before translation
+            continue
+        total = result["sentences"] + 1 if result["title"] else result["sentences"]
+        assert log[-1] == (total, total)
+        assert [d for d, _ in log] == sorted(d for d, _ in log)

@@ -10,11 +10,13 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.articles: list[tuple[str, int]] = []
+        self.messages: list[tuple[str, list[int]]] = []
         self.translations: list[tuple[str, str | None, float]] = []
         self.glossaries: list[dict[str, str] | None] = []
 
-    def enqueue_article(self, job_id: str, index: int) -> None:
-        self.articles.append((job_id, index))
+    def enqueue_articles(self, job_id: str, indices: list[int]) -> None:
+        self.messages.append((job_id, indices))
+        self.articles += [(job_id, index) for index in indices]
 
     def translate(
         self,

@@ -46,7 +46,7 @@ def isolated_queue(settings: Settings) -> Iterator[TaskQueue]:
         client.close()
 
 
-def test_submit_answers_202_records_the_job_and_queues_each_article(
+def test_submit_answers_202_records_the_job_and_queues_its_articles(
     client: TestClient, queue: RecordingQueue
 ) -> None:
     response = client.post("/v1/jobs", json={"articles": ARTICLES})
@@ -61,7 +61,7 @@ def test_submit_answers_202_records_the_job_and_queues_each_article(
         "articles": 2,
     }
     assert response.headers["location"] == f"/v1/jobs/{job_id}"
-    assert queue.articles == [(job_id, 0), (job_id, 1)]
+    assert queue.messages == [(job_id, [0, 1])]  # small articles: one task, one batch
 
     job = client.get(f"/v1/jobs/{job_id}").json()
     assert job["status"] == "queued"
@@ -262,10 +262,10 @@ def test_any_enqueue_failure_withdraws_the_job(app: FastAPI, api_settings: Setti
     store.created = []
 
     class BreaksOnSecondArticle(RecordingQueue):
-        def enqueue_article(self, job_id: str, index: int) -> None:
-            if index == 1:
+        def enqueue_articles(self, job_id: str, indices: list[int]) -> None:
+            if 1 in indices:
                 raise RuntimeError("unexpected")
-            super().enqueue_article(job_id, index)
+            super().enqueue_articles(job_id, indices)
 
     app.dependency_overrides[get_store] = lambda: store
     app.dependency_overrides[get_queue] = BreaksOnSecondArticle

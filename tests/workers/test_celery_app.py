@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ringkas.settings import Settings
-from workers.celery_app import JOBS_QUEUE, PROCESS_ARTICLE, SYNC_QUEUE, TRANSLATE_TEXT, make_celery
+from workers.celery_app import JOBS_QUEUE, PROCESS_ARTICLES, SYNC_QUEUE, TRANSLATE_TEXT, make_celery
 from workers.errors import SyncTaskError
 
 
@@ -29,7 +29,7 @@ def test_tasks_route_to_their_queues_and_a_worker_consumes_both() -> None:
     app = make_celery(Settings())
     router = app.amqp.router
 
-    assert router.route({}, PROCESS_ARTICLE)["queue"].name == JOBS_QUEUE
+    assert router.route({}, PROCESS_ARTICLES)["queue"].name == JOBS_QUEUE
     assert router.route({}, TRANSLATE_TEXT)["queue"].name == SYNC_QUEUE
     assert {q.name for q in app.conf.task_queues} == {JOBS_QUEUE, SYNC_QUEUE}
 
@@ -37,7 +37,7 @@ def test_tasks_route_to_their_queues_and_a_worker_consumes_both() -> None:
 def test_the_worker_app_registers_both_tasks() -> None:
     from workers import tasks
 
-    assert {PROCESS_ARTICLE, TRANSLATE_TEXT} <= set(tasks.app.tasks)
+    assert {PROCESS_ARTICLES, TRANSLATE_TEXT} <= set(tasks.app.tasks)
 
 
 def test_sync_task_error_survives_the_json_result_backend() -> None:

@@ -57,8 +57,12 @@ def store(worker_env: Settings) -> Iterator[JobStore]:
 
 
 def run_article(job_id: str, index: int = 0) -> Any:
-    """Runs the task as a worker would, retries included (eagerly, no countdown)."""
-    return tasks.process_article.apply(args=[job_id, index])
+    """Runs one article's task as a worker would, retries included (eagerly, no countdown)."""
+    return run_articles(job_id, [index])
+
+
+def run_articles(job_id: str, indices: list[int]) -> Any:
+    return tasks.process_articles.apply(args=[job_id, indices])
 
 
 def test_article_succeeds_with_the_demo_models(store: JobStore) -> None:
@@ -96,7 +100,7 @@ def test_a_redelivered_article_is_not_run_again(
     def must_not_run(*args: object) -> dict[str, Any]:
         raise AssertionError("the model layer ran for a finished article")
 
-    monkeypatch.setattr(models.pipeline, "process_article", must_not_run)
+    monkeypatch.setattr(models.pipeline, "process_articles", must_not_run)
     run_article(job_id)
 
     assert store.article_state(job_id, 0) == first
@@ -119,18 +123,18 @@ def test_model_error_fails_the_article_without_retry(
 
 
 def test_transient_errors_are_retried(store: JobStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = models.pipeline.process_article
+    real = models.pipeline.process_articles
     calls: list[int] = []
 
     def flaky(
-        request: models.pipeline.ArticleRequest, settings: Settings, *progress: Any
-    ) -> dict[str, Any]:
+        requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
+    ) -> list[models.pipeline.ArticleOutcome]:
         calls.append(1)
         if len(calls) < 3:
             raise ConnectionError("connection reset by peer")
-        return real(request, settings, *progress)
+        return real(requests, settings, *progress)
 
-    monkeypatch.setattr(models.pipeline, "process_article", flaky)
+    monkeypatch.setattr(models.pipeline, "process_articles", flaky)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -145,14 +149,14 @@ def test_retries_are_bounded_and_the_last_error_is_recorded(
     def always_down(*args: object) -> dict[str, Any]:
         raise ConnectionError("connection refused")
 
-    monkeypatch.setattr(models.pipeline, "process_article", always_down)
+    monkeypatch.setattr(models.pipeline, "process_articles", always_down)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
 
     state = store.article_state(job_id, 0)
     # max_retries comes from the settings when the worker imports the task.
-    max_retries = tasks.process_article.max_retries
+    max_retries = tasks.process_articles.max_retries
     assert max_retries == Settings().task_max_retries
     assert state.status == "failed"
     assert state.attempts == max_retries + 1
@@ -167,7 +171,7 @@ def test_soft_time_limit_fails_the_article_with_the_limit(
     def slow(*args: object) -> dict[str, Any]:
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(models.pipeline, "process_article", slow)
+    monkeypatch.setattr(models.pipeline, "process_articles", slow)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -185,7 +189,7 @@ def test_hard_time_limit_is_recorded_by_on_failure(store: JobStore) -> None:
     job_id = store.create([ARTICLE], ["translate"])
     store.start(job_id, 0)
 
-    tasks.process_article.on_failure(TimeLimitExceeded(660), "task-id", (job_id, 0), {}, None)
+    tasks.process_articles.on_failure(TimeLimitExceeded(660), "task-id", (job_id, [0]), {}, None)
 
     state = store.article_state(job_id, 0)
     assert state.status == "failed"
@@ -197,7 +201,7 @@ def test_hard_time_limit_is_recorded_by_on_failure(store: JobStore) -> None:
 
 def test_an_article_that_keeps_killing_workers_is_given_up(store: JobStore) -> None:
     job_id = store.create([ARTICLE], ["translate"])
-    limit = tasks.process_article.max_retries
+    limit = tasks.process_articles.max_retries
     for _ in range(limit + 1):  # each run was lost mid-article and redelivered
         store.start(job_id, 0)
 
@@ -225,7 +229,7 @@ def test_unexpected_errors_fail_the_article(
     def buggy(*args: object) -> dict[str, Any]:
         raise KeyError("paragraphs")
 
-    monkeypatch.setattr(models.pipeline, "process_article", buggy)
+    monkeypatch.setattr(models.pipeline, "process_articles", buggy)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -233,6 +237,124 @@ def test_unexpected_errors_fail_the_article(
     state = store.article_state(job_id, 0)
     assert (state.status, state.error) == ("failed", "internal error: KeyError: 'paragraphs'")
     assert state != ArticleState()
+
+
+SECOND = ArticleInput(text="Timnas Indonesia menang dua gol tanpa balas.", source_lang="id")
+ENGLISH = ArticleInput(text="The central bank kept its rate unchanged.", source_lang="en")
+
+
+def test_a_fresh_message_runs_its_articles_as_one_batch(store: JobStore) -> None:
+    job_id = store.create([ARTICLE, SECOND, ENGLISH], ["translate"])
+
+    run_articles(job_id, [0, 1, 2])
+
+    states = [store.article_state(job_id, i) for i in range(3)]
+    assert [(s.status, s.attempts, s.batched) for s in states] == [("succeeded", 1, True)] * 3
+    timings = [s.result["timings"] for s in states if s.result]
+    # the two Indonesian articles shared one translation call; the English one had its own
+    assert [t["batch_articles"] for t in timings] == [2, 2, 1]
+    assert timings[0]["translate_s"] == timings[1]["translate_s"]
+    assert [s.result["target_lang"] for s in states if s.result] == ["en", "en", "id"]
+
+
+def test_a_bad_article_in_a_batch_fails_alone(store: JobStore) -> None:
+    job_id = store.create([ARTICLE, ArticleInput(text="Bonjour.", source_lang="fr")], ["translate"])
+
+    run_articles(job_id, [0, 1])
+
+    good, bad = store.article_state(job_id, 0), store.article_state(job_id, 1)
+    assert good.status == "succeeded" and good.result is not None
+    assert (bad.status, bad.attempts) == ("failed", 1)
+    assert bad.error is not None and "unsupported language 'fr'" in bad.error
+
+
+def test_a_batch_that_breaks_is_run_again_one_article_at_a_time(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = models.pipeline.process_articles
+    calls: list[int] = []
+
+    def breaks_on_marker(
+        requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
+    ) -> list[models.pipeline.ArticleOutcome]:
+        calls.append(len(requests))
+        if any("[raise]" in r.text for r in requests):
+            raise KeyError("paragraphs")
+        return real(requests, settings, *progress)
+
+    monkeypatch.setattr(models.pipeline, "process_articles", breaks_on_marker)
+    poison = ArticleInput(text="[raise] Artikel ini membuat model gagal.", source_lang="id")
+    job_id = store.create([ARTICLE, poison, SECOND], ["translate"])
+
+    run_articles(job_id, [0, 1, 2])
+
+    states = [store.article_state(job_id, i) for i in range(3)]
+    assert calls == [3, 1, 1, 1]  # the batch, then each article alone
+    assert [(s.status, s.attempts) for s in states] == [
+        ("succeeded", 1),
+        ("failed", 1),
+        ("succeeded", 1),
+    ]
+    assert states[1].error == "internal error: KeyError: 'paragraphs'"
+
+
+def test_a_redelivered_batch_runs_its_articles_one_at_a_time(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = models.pipeline.process_articles
+    calls: list[int] = []
+
+    def counting(
+        requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
+    ) -> list[models.pipeline.ArticleOutcome]:
+        calls.append(len(requests))
+        return real(requests, settings, *progress)
+
+    monkeypatch.setattr(models.pipeline, "process_articles", counting)
+    job_id = store.create([ARTICLE, SECOND], ["translate"])
+    limit = tasks.process_articles.max_retries
+    # The batch's worker died, then each article's own attempts did, up to the limit: the
+    # batch attempt is not held against them.
+    for _ in range(limit + 1):
+        for index in (0, 1):
+            store.start(job_id, index, batched=True)
+
+    run_articles(job_id, [0, 1])
+
+    assert calls == [1, 1]
+    states = [store.article_state(job_id, i) for i in range(2)]
+    assert [(s.status, s.attempts) for s in states] == [("succeeded", limit + 2)] * 2
+
+
+def test_a_batched_article_that_keeps_killing_workers_is_given_up(store: JobStore) -> None:
+    job_id = store.create([ARTICLE, SECOND], ["translate"])
+    limit = tasks.process_articles.max_retries
+    store.start(job_id, 0, batched=True)
+    for _ in range(limit + 1):
+        store.start(job_id, 0)
+
+    run_articles(job_id, [0, 1])
+
+    crashed, other = store.article_state(job_id, 0), store.article_state(job_id, 1)
+    assert (crashed.status, crashed.attempts) == ("failed", limit + 2)
+    assert crashed.error == (
+        f"gave up after {limit + 2} attempts: the worker processing this article was lost "
+        "(crashed or ran out of memory)"
+    )
+    assert (other.status, other.attempts) == ("succeeded", 1)
+
+
+def test_hard_time_limit_fails_every_unfinished_article_of_the_task(store: JobStore) -> None:
+    job_id = store.create([ARTICLE, SECOND, ENGLISH], ["translate"])
+    run_article(job_id, 0)
+    store.start(job_id, 1, batched=True)
+
+    tasks.process_articles.on_failure(
+        TimeLimitExceeded(660), "task-id", (job_id, [0, 1, 2]), {}, None
+    )
+
+    states = [store.article_state(job_id, i) for i in range(3)]
+    assert [s.status for s in states] == ["succeeded", "failed", "failed"]
 
 
 def test_translate_text_returns_the_model_layers_answer(worker_env: Settings) -> None:

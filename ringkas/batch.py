@@ -48,7 +48,7 @@ class Article:
 
     id: str
     text: str
-    source_lang: str
+    source_lang: str | None  # None: detected, per article, by the model layer
     title: str | None
     origin: str
 
@@ -88,7 +88,7 @@ def text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def read_txt(path: Path, source_lang: str) -> Article:
+def read_txt(path: Path, source_lang: str | None) -> Article:
     """A .txt article: the first non-empty line is the title, the rest the body."""
     content = _read_text(path)
     lines = content.splitlines()
@@ -102,7 +102,7 @@ def read_txt(path: Path, source_lang: str) -> Article:
     return Article(path.stem, body, source_lang, title, str(path))
 
 
-def iter_jsonl(path: Path, source_lang: str) -> Iterator[Article]:
+def iter_jsonl(path: Path, source_lang: str | None) -> Iterator[Article]:
     """Articles of a JSONL file: objects with ``text``, optional ``id``, ``title``, ``source_lang``.
 
     Raises:
@@ -117,7 +117,7 @@ def iter_jsonl(path: Path, source_lang: str) -> Iterator[Article]:
         raise InputError(f"{path}: not UTF-8 text ({exc})") from exc
 
 
-def _jsonl_article(line: str, origin: str, source_lang: str) -> Article:
+def _jsonl_article(line: str, origin: str, source_lang: str | None) -> Article:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -149,7 +149,7 @@ def _read_text(path: Path) -> str:
         raise InputError(f"{path}: not UTF-8 text ({exc})") from exc
 
 
-def iter_articles(files: Iterable[Path], source_lang: str) -> Iterator[Article]:
+def iter_articles(files: Iterable[Path], source_lang: str | None) -> Iterator[Article]:
     """Every article of ``files`` (from ``expand_inputs``), one at a time."""
     for path in files:
         if path.suffix == ".jsonl":
@@ -172,7 +172,7 @@ def count_articles(files: Iterable[Path]) -> int:
 
 def article_problem(article: Article, max_chars: int) -> str | None:
     """Why an article cannot be processed (one line), or None. Checked before sending it."""
-    if article.source_lang not in LANGUAGES:
+    if article.source_lang is not None and article.source_lang not in LANGUAGES:
         return f"source_lang {article.source_lang!r} is not supported; use one of: id, en"
     if not article.text.strip():
         return "the article has no text"

@@ -38,6 +38,7 @@ DEFAULT_CHUNK_SIZE = 16
 EXIT_FAILED_ARTICLES = 1
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+AUTO = "auto"  # --source-lang auto: each article's language is detected
 
 Echo = Callable[..., Any]
 
@@ -69,8 +70,9 @@ def run_batch_command(
     try:
         tasks = parse_tasks(opts.tasks)
         chunk_size = _chunk_size(opts.chunk_size, settings.max_articles_per_job)
-        if opts.source_lang not in LANGUAGES:
-            raise UsageError(f"--source-lang must be one of: {', '.join(LANGUAGES)}")
+        if opts.source_lang not in (*LANGUAGES, AUTO):
+            raise UsageError(f"--source-lang must be one of: {', '.join((*LANGUAGES, AUTO))}")
+        default_lang = None if opts.source_lang == AUTO else opts.source_lang
         files = expand_inputs(opts.inputs)
     except (InputError, UsageError, ValueError) as exc:
         echo(f"Error: {exc}", err=True)
@@ -82,7 +84,7 @@ def run_batch_command(
     try:
         with _processor(opts, settings, tasks, chunk_size, echo) as processor:
             summary = run_batch(
-                iter_articles(files, opts.source_lang),
+                iter_articles(files, default_lang),
                 opts.out,
                 processor,
                 max_chars=settings.max_article_chars,

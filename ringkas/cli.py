@@ -95,7 +95,10 @@ def batch(
         bool, typer.Option("--local", help="Run the models in this process; no API or Redis.")
     ] = False,
     source_lang: Annotated[
-        str, typer.Option(help="Language of articles that do not say: id or en.")
+        str,
+        typer.Option(
+            help="Language of articles that do not say: id, en, or auto (detected per article)."
+        ),
     ] = "id",
     tasks: Annotated[str, typer.Option(help="Comma-separated: translate, brief.")] = (
         "translate,brief"

@@ -372,6 +372,45 @@ def test_request_retries_busy_answers_then_gives_up() -> None:
 
 
 @pytest.mark.slow
+def test_local_run_detects_each_articles_language_with_source_lang_auto(
+    settings: Settings, tmp_path: Path
+) -> None:
+    articles = tmp_path / "mixed.jsonl"
+    indonesian = SEEDS[0].read_text(encoding="utf-8").split("\n", 1)[1]
+    english = (
+        "The central bank kept its benchmark rate unchanged on Thursday, saying inflation "
+        "was within its target range and the rupiah had stabilised after a volatile month."
+    )
+    lines = [{"id": "id-1", "text": indonesian}, {"id": "en-1", "text": english}]
+    articles.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    opts = BatchOptions(
+        inputs=[articles],
+        out=out,
+        local=True,
+        source_lang="auto",
+        tasks="translate",
+        progress=False,
+    )
+
+    assert run_batch_command(opts, settings, echo=lambda *a, **k: None) == 0
+
+    results = {r["id"]: r["result"] for r in latest_records(out)}
+    assert [(results[i]["source_lang"], results[i]["target_lang"]) for i in ("id-1", "en-1")] == [
+        ("id", "en"),
+        ("en", "id"),
+    ]
+    assert all(r["detected_lang"]["probability"] > 0.5 for r in results.values())
+
+
+def test_source_lang_must_be_a_language_or_auto(tmp_path: Path, settings: Settings) -> None:
+    opts = BatchOptions(inputs=[SEEDS[0]], out=tmp_path / "o.jsonl", local=True, source_lang="fr")
+    printed: list[str] = []
+    assert run_batch_command(opts, settings, echo=lambda t, **_: printed.append(t)) == 2
+    assert printed == ["Error: --source-lang must be one of: id, en, auto"]
+
+
+@pytest.mark.slow
 def test_local_run_on_both_seeds_then_a_rerun_skips_them(
     settings: Settings, tmp_path: Path
 ) -> None:

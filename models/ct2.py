@@ -1,10 +1,12 @@
-"""The CTranslate2 backend: Marian models converted once, then run by CTranslate2's engine.
+"""The CTranslate2 backend: models converted once, then run by CTranslate2's engine.
 
 CTranslate2 runs the same weights 2-4× faster than ``transformers`` on a CPU (int8 matrix
 products, a C++ decoding loop, no Python per step). A model is converted once with
 ``ringkas models convert``; the converted folder is cached under ``RINGKAS_CT2_DIR``, named
 after the model and the quantization, and the workers use it when it is there (backend
-``auto``) or insist on it (backend ``ctranslate2``).
+``auto``) or insist on it (backend ``ctranslate2``). The translators (Marian) and the
+summarizer (BART) convert, load and decode alike: both are encoder-decoders, run by a
+``ctranslate2.Translator``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from typing import Any
 
 from models.batching import batches_by_tokens
 from models.build import is_demo_model
-from models.errors import ModelUnavailable
+from models.errors import ModelNotConverted, ModelUnavailable
 from models.registry import lookup, model_spec
+from models.summarizer import Seq2SeqSummarizer
 from models.translator import (
     FinishedCallback,
     PieceResults,
@@ -47,49 +50,85 @@ def is_converted(folder: Path) -> bool:
 def convert(key: str, settings: Settings, *, force: bool = False) -> Path:
     """Converts the model configured for ``key`` to CTranslate2, once; returns its folder.
 
-    The tokenizer files are copied beside the weights, so the folder stands on its own.
+    The tokenizer and the generation config are saved beside the weights, so the folder
+    stands on its own and decodes as the ``transformers`` model would.
     """
-    from ctranslate2.converters import TransformersConverter
-
     spec = model_spec(key, settings)
     out = converted_dir(spec, settings.ct2_quantization, settings)
     if is_converted(out) and not force:
         return out
-    copy = [
-        "source.spm",
-        "target.spm",
-        "vocab.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "generation_config.json",
-    ]
-    source = Path(spec).expanduser()
-    present = [f for f in copy if (source / f).is_file()] if source.is_dir() else copy
+    converter = _converter(spec)
     try:
-        TransformersConverter(spec, copy_files=present).convert(
-            str(out), quantization=settings.ct2_quantization, force=True
-        )
+        converter.convert(str(out), quantization=settings.ct2_quantization, force=True)
     except OSError as exc:
         raise ModelUnavailable(key, spec, lookup(key).env_var, str(exc).splitlines()[0]) from exc
+    converter.tokenizer.save_pretrained(out)
+    converter.generation_config.save_pretrained(out)
+    source = Path(spec).expanduser()
     if source.is_dir() and is_demo_model(source):
         (out / "ringkas_demo.json").write_bytes((source / "ringkas_demo.json").read_bytes())
     # What the loader needs from the original config, so that it never asks the hub.
-    from transformers import AutoConfig
-
-    config = AutoConfig.from_pretrained(spec)
-    origin = {"spec": spec, "max_position_embeddings": config.max_position_embeddings}
+    origin = {"spec": spec, "max_position_embeddings": converter.max_position_embeddings}
     (out / ORIGIN_FILE).write_text(json.dumps(origin), encoding="utf-8")
     return out
 
 
+def _converter(spec: str) -> Any:
+    """CTranslate2's ``TransformersConverter`` for ``spec``, keeping what it loads."""
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):
+        tokenizer: Any
+        generation_config: Any
+        max_position_embeddings: int
+
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            config = kwargs["config"]
+            if config.model_type == "bart" and not hasattr(config, "normalize_before"):
+                # BART is post-norm. CTranslate2's BartLoader reads this attribute, which
+                # configs saved by transformers 5 do not carry.
+                config.normalize_before = False
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            self.generation_config = model.generation_config
+            self.max_position_embeddings = int(config.max_position_embeddings)
+            return model
+
+        def load_tokenizer(
+            self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any
+        ) -> Any:
+            self.tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            return self.tokenizer
+
+    return Converter(spec)
+
+
+def engine_for(key: str, settings: Settings, backend: str) -> LoadedEngine | None:
+    """The converted model for ``key`` if ``backend`` ("auto", "transformers" or
+    "ctranslate2") runs it on CTranslate2; ``None``: run it on ``transformers``.
+
+    Raises:
+        ModelNotConverted: ``backend`` is "ctranslate2" and the model is not converted.
+    """
+    if backend == "transformers":
+        return None
+    engine = load_engine(key, settings)
+    if engine is None and backend == "ctranslate2":
+        spec = model_spec(key, settings)
+        raise ModelNotConverted(
+            key, spec, str(converted_dir(spec, settings.ct2_quantization, settings))
+        )
+    return engine
+
+
 @dataclass(frozen=True)
 class LoadedEngine:
-    """A CTranslate2 translator with the Marian tokenizer that feeds it."""
+    """A converted model on CTranslate2's engine, with its tokenizer and generation config."""
 
     key: str
     spec: str
     engine: Any
     tokenizer: Any
+    generation_config: Any
     is_demo: bool
     max_source_tokens: int
 
@@ -110,7 +149,7 @@ def _load_engine(
     key: str, spec: str, folder: str, device: str, compute_type: str, threads: int
 ) -> LoadedEngine:
     import ctranslate2
-    from transformers import MarianTokenizer
+    from transformers import AutoTokenizer, GenerationConfig
 
     resolved = device
     if device == "auto":
@@ -124,7 +163,11 @@ def _load_engine(
         intra_threads=threads,
         inter_threads=1,
     )
-    tokenizer = MarianTokenizer.from_pretrained(folder)  # copied there at conversion
+    tokenizer = AutoTokenizer.from_pretrained(folder)  # saved there at conversion
+    try:
+        generation = GenerationConfig.from_pretrained(folder)
+    except OSError:  # a translator converted before the config was saved there
+        generation = GenerationConfig()
     origin = json.loads((Path(folder) / ORIGIN_FILE).read_text(encoding="utf-8"))
     positions = origin["max_position_embeddings"]
     return LoadedEngine(
@@ -132,6 +175,7 @@ def _load_engine(
         spec=spec,
         engine=engine,
         tokenizer=tokenizer,
+        generation_config=generation,
         is_demo=is_demo_model(Path(folder)),
         max_source_tokens=int(positions),
     )
@@ -175,3 +219,43 @@ class CTranslate2Translator(PieceTranslator):
                 results.add(piece, text, output.scores[0] * count, count)
             results.batch_done()
         return results.translations()
+
+
+class CTranslate2Summarizer(Seq2SeqSummarizer):
+    """A converted seq2seq summarizer run by CTranslate2, with the settings that
+    ``TransformersSummarizer`` gets from the model's generation config."""
+
+    backend = "ctranslate2"
+    _loaded: LoadedEngine
+
+    def _generate_ids(self, chunks: list[str]) -> list[list[int]]:
+        tokenizer = self._loaded.tokenizer
+        config = self._loaded.generation_config
+        tokens = [
+            tokenizer.convert_ids_to_tokens(ids)
+            for ids in tokenizer(chunks, truncation=True).input_ids
+        ]
+        least, most = self._options.new_tokens()
+        # generate counts the final </s> among its new tokens and the decoder start token in
+        # its min_length; CTranslate2 counts neither, and counts a forced <s> (the prefix).
+        most = max(most - 1, 1)
+        least = min(max(least or 0, _value(config, "min_length", 0) - 1), most)
+        bos = config.forced_bos_token_id
+        prefix = [tokenizer.convert_ids_to_tokens([bos])] * len(tokens) if bos is not None else None
+        outputs = self._loaded.engine.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            beam_size=self._options.num_beams,
+            min_decoding_length=least,
+            max_decoding_length=most,
+            no_repeat_ngram_size=_value(config, "no_repeat_ngram_size", 0),
+            length_penalty=_value(config, "length_penalty", 1.0),
+            repetition_penalty=_value(config, "repetition_penalty", 1.0),
+        )
+        return [tokenizer.convert_tokens_to_ids(o.hypotheses[0]) for o in outputs]
+
+
+def _value(config: Any, name: str, default: Any) -> Any:
+    """A generation config's setting, or ``generate``'s default where it is unset (None)."""
+    value = getattr(config, name, None)
+    return default if value is None else value

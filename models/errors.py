@@ -38,8 +38,10 @@ class ModelNotConverted(ModelError):
     """The CTranslate2 backend was asked for, and the model has not been converted."""
 
     def __init__(self, key: str, spec: str, folder: str) -> None:
+        # The backend setting of a task is `<task>_backend`: translate_backend, brief_backend.
+        backend_env_var = f"RINGKAS_{key.partition(':')[0].upper()}_BACKEND"
         super().__init__(
             f"model {spec!r} for {key} has no CTranslate2 conversion in {folder}: run "
-            "`ringkas models convert`, or set RINGKAS_TRANSLATE_BACKEND=auto to fall back "
+            f"`ringkas models convert`, or set {backend_env_var}=auto to fall back "
             "to transformers"
         )

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from models.boilerplate import CleanArticle, clean_article, load_rules
-from models.errors import ModelError, ModelNotConverted, UnsupportedLanguage
+from models.errors import ModelError, UnsupportedLanguage
 from models.extractive import extractive_brief
 from models.guard import guarded_translate, stricter
 from models.language import detect_source_language
 from models.loading import load_model
 from models.numbers import check_numbers
 from models.protect import load_glossary, protect, restore
-from models.registry import model_spec, translation_key
+from models.registry import translation_key
 from models.segment import split_paragraphs, split_sentences
-from models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
+from models.summarizer import BriefOptions, Summarizer, TransformersSummarizer, trim_brief
 from models.translator import (
     DecodingOptions,
     FinishedCallback,
@@ -90,13 +90,15 @@ def process_article(
         "paragraphs": [{"source", "translation"}], "sentences",
         "sentences_detail": [{"paragraph", "source", "translation", "confidence",
         "warnings"}], "title_detail", "warnings", "brief", "brief_method",
-        "brief_fallback_reason", "timings": {"translate_s", "brief_s", "batch_articles"},
-        "models": {...}, "demo_models"}``. ``confidence`` is the mean log-probability of
-        the sentence's tokens (≤ 0); ``warnings`` (article level) lists every sentence's
-        warnings, each prefixed with where it is. Values of a task not asked for are
-        ``None``. ``timings.translate_s`` is the time of the translation batch the article
-        was part of, and ``batch_articles`` how many articles shared it (see
-        ``process_articles``).
+        "brief_backend", "brief_fallback_reason",
+        "timings": {"translate_s", "brief_s", "batch_articles"}, "models": {...},
+        "demo_models"}``. ``confidence`` is the mean log-probability of the sentence's
+        tokens (≤ 0); ``warnings`` (article level) lists every sentence's warnings, each
+        prefixed with where it is. ``brief_backend`` is the summarizer's backend
+        (``"transformers"`` or ``"ctranslate2"``), ``None`` for an extractive brief. Values
+        of a task not asked for are ``None``. ``timings.translate_s`` is the time of the
+        translation batch the article was part of, and ``batch_articles`` how many
+        articles shared it (see ``process_articles``).
 
     Raises:
         ValueError: empty text or no task.
@@ -221,6 +223,7 @@ def _prepare(request: ArticleRequest, settings: Settings) -> _Article:
         "brief": None,
         "brief_id": None,
         "brief_method": None,
+        "brief_backend": None,
         "brief_fallback_reason": None,
         "timings": {"translate_s": None, "brief_s": None, "batch_articles": None},
         "models": {},
@@ -484,12 +487,17 @@ def _brief(english: str, settings: Settings, result: dict[str, Any]) -> dict[str
     options = _brief_options(settings)
     reason: str | None = None
     try:
-        summarizer = TransformersSummarizer(load_model("brief:en", settings), options)
+        summarizer = summarizer_for(settings, options)
         result["models"]["brief"] = summarizer.model_id
         result["demo_models"] |= summarizer.is_demo
         brief = trim_brief(summarizer.summarize(english), options.max_sentences, options.max_words)
         if brief.strip():
-            return {"brief": brief, "brief_method": "abstractive", "brief_fallback_reason": None}
+            return {
+                "brief": brief,
+                "brief_method": "abstractive",
+                "brief_backend": summarizer.backend,
+                "brief_fallback_reason": None,
+            }
         reason = "the summarizer returned an empty summary"
     # ModelError: missing model; the others: what torch and transformers raise when a model
     # fails on an input (out of memory, a bad shape). Not Exception: Celery's time limit
@@ -499,7 +507,27 @@ def _brief(english: str, settings: Settings, result: dict[str, Any]) -> dict[str
     brief = trim_brief(
         extractive_brief(english, options.max_sentences), options.max_sentences, options.max_words
     )
-    return {"brief": brief, "brief_method": "extractive", "brief_fallback_reason": reason}
+    return {
+        "brief": brief,
+        "brief_method": "extractive",
+        "brief_backend": None,
+        "brief_fallback_reason": reason,
+    }
+
+
+def summarizer_for(settings: Settings, options: BriefOptions) -> Summarizer:
+    """The summarizer on the configured backend (RINGKAS_BRIEF_BACKEND).
+
+    Raises:
+        ModelNotConverted: backend ``ctranslate2`` and the summarizer is not converted.
+        ModelUnavailable: a summarizer that cannot be loaded.
+    """
+    from models import ct2
+
+    engine = ct2.engine_for("brief:en", settings, settings.brief_backend)
+    if engine is not None:
+        return ct2.CTranslate2Summarizer(engine, options)
+    return TransformersSummarizer(load_model("brief:en", settings), options)
 
 
 def translator_for(source_lang: str, target_lang: str, settings: Settings) -> Translator:
@@ -513,16 +541,11 @@ def translator_for(source_lang: str, target_lang: str, settings: Settings) -> Tr
         repetition_penalty=settings.repetition_penalty,
         fixed_output_tokens=settings.bench_fixed_output_tokens,
     )
-    if settings.translate_backend != "transformers":
-        from models import ct2
+    from models import ct2
 
-        engine = ct2.load_engine(key, settings)
-        if engine is not None:
-            return ct2.CTranslate2Translator(engine, options)
-        if settings.translate_backend == "ctranslate2":
-            spec = model_spec(key, settings)
-            folder = ct2.converted_dir(spec, settings.ct2_quantization, settings)
-            raise ModelNotConverted(key, spec, str(folder))
+    engine = ct2.engine_for(key, settings, settings.translate_backend)
+    if engine is not None:
+        return ct2.CTranslate2Translator(engine, options)
     return TransformersTranslator(load_model(key, settings), options)
 
 

@@ -9,7 +9,7 @@ than ``facebook/bart-large-cnn`` at a ROUGE cost of under one point, and it load
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from models.chunking import pack
 from models.loading import LoadedModel
@@ -21,6 +21,7 @@ class Summarizer(Protocol):
 
     model_id: str
     is_demo: bool
+    backend: str  # "transformers" or "ctranslate2"
 
     def summarize(self, text: str) -> str:
         """A summary of ``text``; may be longer than a brief (see ``trim_brief``)."""
@@ -29,22 +30,55 @@ class Summarizer(Protocol):
 
 @dataclass(frozen=True)
 class BriefOptions:
-    """Size and decoding of a brief."""
+    """Size and decoding of a brief.
+
+    ``num_beams``: greedy (1) takes the likeliest token at each step; beam 2 (the default)
+    keeps two hypotheses and returns the one the model scores higher as a whole, nearer
+    the beam 4 of the CNN summarizers' published scores and less prone to repeat itself.
+    On a CPU, beam 2 took 1.1-1.7× greedy's time on CTranslate2 and 1.3-2.9× on
+    ``transformers`` (``bench/README.md``): under a second more per brief on CTranslate2.
+    """
 
     max_sentences: int = 3
     max_words: int = 60
     num_beams: int = 2
+    # Benchmarks only: every summary exactly this many new tokens, so that random-weight
+    # models, which rarely say </s>, take the time real ones take.
+    fixed_new_tokens: int | None = None
+
+    def new_tokens(self) -> tuple[int | None, int]:
+        """(min, max) new tokens of a summary, counted as ``generate`` counts them; no
+        minimum (``None``) leaves it to the model's generation config (``min_length``)."""
+        if self.fixed_new_tokens is not None:
+            return self.fixed_new_tokens, self.fixed_new_tokens
+        # ~1.6 subword tokens per English word leaves room for the trim to choose.
+        return None, self.max_words * 8 // 5 + 8
 
 
-class TransformersSummarizer:
-    """A seq2seq summarizer run with ``transformers`` ``generate``.
+class LoadedSummarizer(Protocol):
+    """What a backend's loaded model offers the shared code (``LoadedModel``, ``LoadedEngine``)."""
+
+    @property
+    def spec(self) -> str: ...
+    @property
+    def is_demo(self) -> bool: ...
+    @property
+    def tokenizer(self) -> Any: ...
+    @property
+    def max_source_tokens(self) -> int: ...
+
+
+class Seq2SeqSummarizer:
+    """What both backends share; each adds ``_generate_ids`` over its own engine.
 
     An article longer than the model's input is cut at sentence boundaries into chunks that
     fit; each chunk is summarized and, where there were several, their summaries are
     summarized again until one is left (map, then reduce).
     """
 
-    def __init__(self, loaded: LoadedModel, options: BriefOptions) -> None:
+    backend = ""
+
+    def __init__(self, loaded: LoadedSummarizer, options: BriefOptions) -> None:
         self._loaded = loaded
         self._options = options
         self.model_id = loaded.spec
@@ -66,19 +100,39 @@ class TransformersSummarizer:
         return len(self._loaded.tokenizer(text, verbose=False).input_ids)
 
     def _generate(self, chunks: list[str]) -> list[str]:
+        texts = self._loaded.tokenizer.batch_decode(
+            self._generate_ids(chunks), skip_special_tokens=True
+        )
+        return [t.strip() for t in texts]
+
+    def _generate_ids(self, chunks: list[str]) -> list[list[int]]:
+        """One summary per chunk, as token ids (special tokens included)."""
+        raise NotImplementedError
+
+
+class TransformersSummarizer(Seq2SeqSummarizer):
+    """A seq2seq summarizer run with ``transformers`` ``generate``, with the model's own
+    generation config (minimum length, n-gram blocking, length penalty) and the brief's
+    beams and length."""
+
+    backend = "transformers"
+    _loaded: LoadedModel
+
+    def _generate_ids(self, chunks: list[str]) -> list[list[int]]:
         import torch
 
-        tokenizer = self._loaded.tokenizer
-        inputs = tokenizer(chunks, return_tensors="pt", padding=True, truncation=True)
+        least, most = self._options.new_tokens()
+        inputs = self._loaded.tokenizer(chunks, return_tensors="pt", padding=True, truncation=True)
         with torch.inference_mode():
             generated = self._loaded.model.generate(
                 **inputs.to(self._loaded.device),
                 num_beams=self._options.num_beams,
-                # ~1.6 subword tokens per English word leaves room for the trim to choose.
-                max_new_tokens=self._options.max_words * 8 // 5 + 8,
-                max_length=None,
+                min_new_tokens=least,
+                max_new_tokens=most,
+                max_length=None,  # the model's own max_length would override the line above
             )
-        return [t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True)]
+        ids: list[list[int]] = generated.tolist()
+        return ids
 
 
 def trim_brief(summary: str, max_sentences: int, max_words: int) -> str:

@@ -37,16 +37,14 @@ def build_demo(
 def convert(
     force: Annotated[bool, typer.Option(help="Convert again even if cached.")] = False,
 ) -> None:
-    """Convert the configured translation models to CTranslate2 (RINGKAS_CT2_QUANTIZATION)."""
+    """Convert the translation and summarizer models to CTranslate2 (RINGKAS_CT2_QUANTIZATION)."""
     from models import ct2
     from models.errors import ModelError
     from models.registry import REGISTRY
     from ringkas.settings import get_settings
 
     settings = get_settings()
-    for key, entry in REGISTRY.items():
-        if entry.kind != "marian":
-            continue
+    for key in REGISTRY:
         try:
             folder = ct2.convert(key, settings, force=force)
         except ModelError as exc:

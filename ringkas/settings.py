@@ -79,6 +79,11 @@ class Settings(BaseSettings):
         description="auto: CTranslate2 where `ringkas models convert` has converted the "
         "model, else transformers.",
     )
+    brief_backend: Literal["auto", "transformers", "ctranslate2"] = Field(
+        default="auto",
+        description="The summarizer's backend, as translate_backend; a summarizer that "
+        "cannot run (ctranslate2 without a conversion) gives way to the extractive brief.",
+    )
     ct2_dir: str = Field(default="var/ct2", description="Where converted models are cached.")
     ct2_quantization: str = Field(
         default="int8", description="Weights of converted models: int8, float16, float32…"
@@ -124,7 +129,13 @@ class Settings(BaseSettings):
     )
     brief_max_sentences: int = Field(default=3, ge=1, le=10)
     brief_max_words: int = Field(default=60, ge=10, le=400)
-    brief_num_beams: int = Field(default=2, ge=1, le=8)
+    brief_num_beams: int = Field(
+        default=2,
+        ge=1,
+        le=8,
+        description="Beam size of the summarizer: 1 (greedy) is the fastest, 2 finds "
+        "summaries the model scores higher (models/summarizer.py, bench/summarizer.py).",
+    )
 
     # --- article handling -------------------------------------------------------------------
     glossary_path: Path | None = Field(

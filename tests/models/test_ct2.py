@@ -1,18 +1,23 @@
 """The CTranslate2 backend on the demo models: conversion, loading, parity with transformers."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from models import ct2
 from models.errors import ModelNotConverted
 from models.loading import load_model
 from models.pipeline import ArticleRequest, process_article
 from models.segment import split_paragraphs, split_sentences
+from models.summarizer import BriefOptions, TransformersSummarizer
 from models.translator import DecodingOptions, TransformersTranslator
+from ringkas.cli import app
 from ringkas.settings import Settings
 
-SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 
 def seed_sentences() -> list[str]:
@@ -114,3 +119,130 @@ def test_confidence_matches_transformers(float32: Settings, beams: int) -> None:
         assert theirs.confidence is not None and mine.confidence is not None
         # transformers counts </s> among the tokens, CTranslate2 does not: within a few %
         assert mine.confidence == pytest.approx(theirs.confidence, rel=0.05)
+
+
+# --- the summarizer --------------------------------------------------------------------
+
+
+def english_articles() -> list[str]:
+    """A few articles of real English: consecutive FLORES dev sentences, a paragraph each."""
+    candidates = [ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]
+    data = next((c for c in candidates if c.is_dir()), None)
+    if data is None:
+        pytest.fail(f"shared/data is missing; looked in {', '.join(map(str, candidates))}")
+    lines = (data / "flores-dev.en").read_text(encoding="utf-8").splitlines()
+    return ["\n".join(lines[start : start + 6]) for start in (0, 100, 200, 300, 400)]
+
+
+@pytest.fixture(scope="module")
+def brief_float32(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose summarizer is converted to CTranslate2 float32 weights."""
+    converted = settings.model_copy(
+        update={
+            "ct2_dir": str(tmp_path_factory.mktemp("ct2-brief")),
+            "ct2_quantization": "float32",
+            "ct2_compute_type": "float32",
+        }
+    )
+    ct2.convert("brief:en", converted)
+    return converted
+
+
+def test_converted_summarizer_stands_on_its_own(brief_float32: Settings) -> None:
+    folder = ct2.converted_dir(brief_float32.model_brief_en, "float32", brief_float32)
+    assert ct2.is_converted(folder)
+    names = {path.name for path in folder.iterdir()}
+    # weights and vocabulary; the byte-level BPE tokenizer; how the model decodes
+    assert {"model.bin", "config.json", "shared_vocabulary.json"} <= names
+    assert {"tokenizer.json", "tokenizer_config.json", "generation_config.json"} <= names
+    assert {"ringkas_demo.json", ct2.ORIGIN_FILE} <= names
+
+    engine = ct2.load_engine("brief:en", brief_float32)
+    reference = load_model("brief:en", brief_float32)
+    assert engine is not None
+    assert engine.tokenizer.get_vocab() == reference.tokenizer.get_vocab()
+    generation = engine.generation_config.to_diff_dict()
+    assert generation == reference.model.generation_config.to_diff_dict()
+    assert generation["min_length"] == 20 and generation["no_repeat_ngram_size"] == 3
+    assert engine.max_source_tokens == reference.max_source_tokens == 1024
+    assert engine.is_demo
+
+
+def test_float32_greedy_summaries_are_the_transformers_token_ids(brief_float32: Settings) -> None:
+    articles = english_articles()
+    options = BriefOptions(num_beams=1)
+    reference = TransformersSummarizer(load_model("brief:en", brief_float32), options)
+    engine = ct2.load_engine("brief:en", brief_float32)
+    assert engine is not None
+    ours = ct2.CTranslate2Summarizer(engine, options)
+    special = set(engine.tokenizer.all_special_ids)
+
+    def content(ids: list[list[int]]) -> list[list[int]]:
+        return [[i for i in row if i not in special] for row in ids]
+
+    theirs = content(reference._generate_ids(articles))
+    mine = content(ours._generate_ids(articles))
+    assert mine == theirs
+    assert all(len(ids) >= 19 for ids in mine)  # the model's min_length, held by both
+    assert len({tuple(ids) for ids in mine}) == len(articles)  # each follows its input
+
+
+def test_long_article_is_chunked_alike_on_both_backends(brief_float32: Settings) -> None:
+    """The shared map-reduce, over the CTranslate2 engine: the same summary as transformers."""
+    article = "\n".join(english_articles())  # 1,300 tokens: 11 or more chunks of 128
+    options = BriefOptions(num_beams=1, max_words=20)
+    engine = ct2.load_engine("brief:en", brief_float32)
+    assert engine is not None
+    loaded = load_model("brief:en", brief_float32)
+    reference = TransformersSummarizer(replace(loaded, max_source_tokens=128), options)
+    ours = ct2.CTranslate2Summarizer(replace(engine, max_source_tokens=128), options)
+    summary = ours.summarize(article)
+    assert summary.strip()
+    assert summary == reference.summarize(article)
+
+
+def test_pipeline_briefs_with_the_converted_summarizer(brief_float32: Settings) -> None:
+    request = ArticleRequest(text=english_articles()[0], source_lang="en", tasks=("brief",))
+    greedy = brief_float32.model_copy(update={"brief_num_beams": 1})
+    result = process_article(request, greedy)
+    assert result["brief_method"] == "abstractive"
+    assert result["brief_backend"] == "ctranslate2"
+    assert result["models"]["brief"] == greedy.model_brief_en
+    assert result["demo_models"] is True
+
+    transformers = greedy.model_copy(update={"brief_backend": "transformers"})
+    reference = process_article(request, transformers)
+    assert reference["brief_backend"] == "transformers"
+    assert result["brief"] == reference["brief"]
+
+
+def test_ctranslate2_brief_without_conversion_falls_back_to_extractive(
+    settings: Settings, tmp_path: Path
+) -> None:
+    strict = settings.model_copy(update={"ct2_dir": str(tmp_path), "brief_backend": "ctranslate2"})
+    request = ArticleRequest(text=english_articles()[0], source_lang="en", tasks=("brief",))
+    result = process_article(request, strict)
+    assert result["brief_method"] == "extractive"
+    assert result["brief_backend"] is None
+    assert result["brief"]
+    reason = result["brief_fallback_reason"]
+    assert "has no CTranslate2 conversion in" in reason
+    assert "run `ringkas models convert`, or set RINGKAS_BRIEF_BACKEND=auto" in reason
+    # auto falls back to transformers
+    auto = strict.model_copy(update={"brief_backend": "auto"})
+    assert process_article(request, auto)["brief_backend"] == "transformers"
+
+
+def test_convert_command_converts_every_model(demo_env: dict[str, str], tmp_path: Path) -> None:
+    from ringkas.settings import get_settings
+
+    env = {**demo_env, "RINGKAS_CT2_DIR": str(tmp_path), "RINGKAS_CT2_QUANTIZATION": "int8"}
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["models", "convert"], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    keys = [line.partition(": ")[0] for line in result.output.splitlines()]
+    assert keys == ["translate:id-en", "translate:en-id", "brief:en"]
+    assert sum(ct2.is_converted(folder) for folder in tmp_path.iterdir()) == 3

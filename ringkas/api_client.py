@@ -138,11 +138,24 @@ def api_processor(
             return jobs, records
         raise ApiError(f"POST /v1/jobs: {describe(response)}")
 
-    def poll(job: _Job) -> Iterator[Record]:
-        response = request(client, "GET", job.status_url, sleep=sleep)
+    def get(job: _Job, results: bool) -> dict[str, Any]:
+        params = {} if results else {"results": "false"}
+        response = request(client, "GET", job.status_url, sleep=sleep, params=params)
         if response.status_code != 200:
             raise ApiError(f"GET {job.status_url}: {describe(response)}")
-        answer = response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def poll(job: _Job) -> Iterator[Record]:
+        # A light poll first; the results are read only when there are new ones to write.
+        light = get(job, results=False)
+        new = any(
+            item["status"] in ARTICLE_DONE and int(item["index"]) not in job.written
+            for item in light["articles"]
+        )
+        if not new and light["status"] not in JOB_DONE:
+            return
+        answer = get(job, results=True)
         for item in answer["articles"]:
             index = int(item["index"])
             if item["status"] in ARTICLE_DONE and index not in job.written:

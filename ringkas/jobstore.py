@@ -8,8 +8,9 @@ Layout: one hash per job, ``ringkas:job:{job_id}``, with the fields
 
 - ``meta``: ``{"job_id", "created_at", "tasks", "total"}``
 - ``input:{i}``: ``{"id", "title", "text", "source_lang"}``
-- ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "result", "error",
-  "batched"}``
+- ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "error", "batched"}``
+- ``result:{i}``: the article's result, written with its final state in one step; kept
+  apart so that a status poll (``get(..., with_results=False)``) never reads or parses it
 - ``sentences:{i}``: ``{"done", "total"}``, the worker's running count of translated
   sentences (advisory: written without compare-and-set, absent until the worker starts)
 
@@ -38,11 +39,13 @@ KEY_PREFIX = "ringkas:job:"
 # Compare-and-set of one hash field: write only if the field still holds what the caller
 # read, so two workers (or a redelivered task) can never both move an article forward.
 # Returns -1 when the job is gone, 0 when the field changed under us, 1 when written.
+# ARGV[5] and ARGV[6], when given, are one more field and value written with it.
 _CAS_FIELD = """
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current == false then return -1 end
 if current ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[5] then redis.call('HSET', KEYS[1], ARGV[5], ARGV[6]) end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
 """
@@ -156,6 +159,11 @@ def progress_of(states: Sequence[ArticleState]) -> Progress:
     return Progress(done=succeeded + failed, total=len(states), succeeded=succeeded, failed=failed)
 
 
+def _state(raw: str | bytes, result: str | bytes | None) -> ArticleState:
+    state = ArticleState(**json.loads(raw))
+    return replace(state, result=json.loads(result)) if result is not None else state
+
+
 def _sentences(raw: str | bytes | None) -> SentenceProgress | None:
     return SentenceProgress(**json.loads(raw)) if raw else None
 
@@ -236,9 +244,23 @@ class JobStore:
             pipe.execute()
         return job_id
 
-    def get(self, job_id: str) -> JobView:
-        """The job with its derived status, progress and every article."""
-        fields = self._redis.hgetall(self.key(job_id))
+    def get(self, job_id: str, *, with_results: bool = True) -> JobView:
+        """The job with its derived status, progress and every article.
+
+        ``with_results=False`` leaves the articles' results out (``None``) without reading
+        them: a status poll of a large job stays cheap.
+        """
+        key = self.key(job_id)
+        if with_results:
+            fields = self._redis.hgetall(key)
+        else:
+            raw_meta = self._redis.hget(key, "meta")
+            total = json.loads(raw_meta)["total"] if raw_meta else 0
+            names = ["meta"] + [
+                f"{kind}:{i}" for i in range(total) for kind in ("input", "state", "sentences")
+            ]
+            values = self._redis.hmget(key, names)
+            fields = {n: v for n, v in zip(names, values, strict=True) if v is not None}
         if "meta" not in fields:
             raise JobNotFound(job_id)
         meta = json.loads(fields["meta"])
@@ -246,7 +268,7 @@ class JobStore:
             ArticleView(
                 index=i,
                 input=ArticleInput(**json.loads(fields[f"input:{i}"])),
-                state=ArticleState(**json.loads(fields[f"state:{i}"])),
+                state=_state(fields[f"state:{i}"], fields.get(f"result:{i}")),
                 sentences=_sentences(fields.get(f"sentences:{i}")),
             )
             for i in range(meta["total"])
@@ -291,12 +313,12 @@ class JobStore:
         return ArticleInput(**json.loads(raw)), json.loads(meta)["tasks"]
 
     def article_state(self, job_id: str, index: int) -> ArticleState:
-        raw = self._redis.hget(self.key(job_id), f"state:{index}")
+        raw, result = self._redis.hmget(self.key(job_id), [f"state:{index}", f"result:{index}"])
         if raw is None:
             if not self._redis.exists(self.key(job_id)):
                 raise JobNotFound(job_id)
             raise IndexError(f"job {job_id!r} has no article {index}")
-        return ArticleState(**json.loads(raw))
+        return _state(raw, result)
 
     def is_finished(self, job_id: str, index: int) -> bool:
         """Whether the article already succeeded or failed (a redelivered task skips it)."""
@@ -346,14 +368,20 @@ class JobStore:
         written = self._update(
             job_id,
             index,
-            lambda s: replace(s, status=status, finished_at=_now(), result=result, error=error),
+            lambda s: replace(s, status=status, finished_at=_now(), error=error),
+            result,
         )
         return written is not None
 
     def _update(
-        self, job_id: str, index: int, change: Callable[[ArticleState], ArticleState]
+        self,
+        job_id: str,
+        index: int,
+        change: Callable[[ArticleState], ArticleState],
+        result: dict[str, Any] | None = None,
     ) -> ArticleState | None:
-        """Applies ``change`` to an unfinished article atomically; None if it is finished."""
+        """Applies ``change`` to an unfinished article atomically, writing ``result`` with it
+        when given; None if the article is finished."""
         key, field = self.key(job_id), f"state:{index}"
         while True:
             raw = self._redis.hget(key, field)
@@ -364,9 +392,12 @@ class JobStore:
             if current.finished:
                 return None
             new = change(current)
-            outcome = self._cas(keys=[key], args=[field, raw, _dumps(asdict(new)), self._ttl_s])
+            args = [field, raw, _dumps(asdict(new)), self._ttl_s]
+            if result is not None:
+                args += [f"result:{index}", _dumps(result)]
+            outcome = self._cas(keys=[key], args=args)
             if outcome == 1:
-                return new
+                return replace(new, result=result)
             if outcome == -1:
                 raise JobNotFound(job_id)
             # 0: another writer got there first; read again and decide again.

@@ -189,14 +189,14 @@ class Settings(BaseSettings):
     task_time_limit_s: int = Field(default=660, ge=1)
     task_max_retries: int = Field(default=3, ge=0)
     task_max_articles: int = Field(
-        default=16,
+        default=32,
         ge=1,
         description="Articles per worker task: a job's articles are sent in tasks of up to "
         "this many, whose sentences are translated as one batch (faster). 1 gives every "
         "article a task of its own, spreading a small job over more workers.",
     )
     task_max_chars: int = Field(
-        default=50_000,
+        default=100_000,
         ge=1,
         description="Characters of article text per worker task; an article longer than "
         "this gets a task of its own. The time limits above apply per task.",

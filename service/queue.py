@@ -32,10 +32,20 @@ def _one_line(exc: BaseException) -> str:
 
 def group_articles(lengths: list[int], max_articles: int, max_chars: int) -> list[list[int]]:
     """Consecutive article indices in groups of at most ``max_articles`` articles and
-    ``max_chars`` characters (an article longer than that is a group of its own).
+    ``max_chars`` characters (an article longer than that is a group of its own), as even
+    in size as those limits allow: 50 articles by 16 make 13 + 13 + 13 + 11, not
+    16 + 16 + 16 + 2, so that no task is left with a small, inefficient batch.
 
     Each group becomes one worker task, whose sentences the engine batches together.
     """
+    groups = _greedy_groups(lengths, max_articles, max_chars)
+    if len(groups) > 1:
+        even = -(-len(lengths) // len(groups))  # ceil
+        groups = _greedy_groups(lengths, min(even, max_articles), max_chars)
+    return groups
+
+
+def _greedy_groups(lengths: list[int], max_articles: int, max_chars: int) -> list[list[int]]:
     groups: list[list[int]] = []
     chars = 0
     for index, length in enumerate(lengths):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import redis.exceptions
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from ringkas.jobstore import ArticleInput, JobStore, JobView
@@ -116,10 +116,17 @@ def get_job(
     job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
     store: StoreDep,
     caller: AccessDep,
+    results: Annotated[
+        bool,
+        Query(
+            description="false: status, progress and errors only, every `result` null. A "
+            "cheap poll for a large job; fetch the results once it has finished."
+        ),
+    ] = True,
 ) -> JobOut:
     """A job's status, progress and per-article results or errors."""
     caller.check_can_read(store, job_id)
-    return _job_out(store.get(job_id))
+    return _job_out(store.get(job_id, with_results=results))
 
 
 def _count_submitted(metrics: MetricsStore, job_id: str, articles: int) -> None:

@@ -231,6 +231,17 @@ def test_stored_layout(store: JobStore, client: redis.Redis) -> None:
     assert json.loads(fields["meta"])["total"] == 1
     assert json.loads(fields["state:0"])["status"] == "queued"
 
+    store.start(job_id, 0)
+    store.succeed(job_id, 0, {"translation": "halo"})
+    fields = client.hgetall(JobStore.key(job_id))
+    # The result sits beside the state, so that a status poll need not read it.
+    assert set(fields) == {"meta", "input:0", "state:0", "result:0"}
+    assert json.loads(fields["result:0"]) == {"translation": "halo"}
+    assert json.loads(fields["state:0"])["status"] == "succeeded"
+    assert store.get(job_id).articles[0].state.result == {"translation": "halo"}
+    light = store.get(job_id, with_results=False).articles[0].state
+    assert (light.status, light.result) == ("succeeded", None)
+
 
 def test_a_job_remembers_the_key_that_made_it(store: JobStore) -> None:
     mine = store.create(ARTICLES[:1], ["translate"], owner="k_1")

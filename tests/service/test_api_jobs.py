@@ -106,6 +106,16 @@ def test_poll_shows_results_errors_and_derived_status(
     )
     assert first["attempts"] == 1 and first["started_at"] and first["finished_at"]
 
+    # The light poll: the same statuses and errors, no results read.
+    light = client.get(f"/v1/jobs/{job_id}", params={"results": "false"}).json()
+    assert {k: v for k, v in light.items() if k not in ("articles", "progress_detail")} == {
+        k: v for k, v in job.items() if k not in ("articles", "progress_detail")
+    }
+    assert [(a["status"], a["result"], a["error"]) for a in light["articles"]] == [
+        ("succeeded", None, None),
+        ("failed", None, "model is missing"),
+    ]
+
 
 def test_broker_down_answers_503_and_keeps_no_job(app: FastAPI, api_settings: Settings) -> None:
     store = TrackingJobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)

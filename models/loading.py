@@ -9,12 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from models.build import is_demo_model
 from models.errors import ModelUnavailable
 from models.registry import lookup, model_spec
 from ringkas.settings import Settings
+
+
+class Loaded(Protocol):
+    """What the code both backends share needs of a loaded model (``LoadedModel`` here,
+    ``models.ct2.LoadedEngine``)."""
+
+    @property
+    def spec(self) -> str: ...
+    @property
+    def is_demo(self) -> bool: ...
+    @property
+    def tokenizer(self) -> Any: ...
+    @property
+    def max_source_tokens(self) -> int: ...
 
 
 @dataclass(frozen=True)

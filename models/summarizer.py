@@ -9,10 +9,10 @@ than ``facebook/bart-large-cnn`` at a ROUGE cost of under one point, and it load
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from models.chunking import pack
-from models.loading import LoadedModel
+from models.loading import Loaded, LoadedModel
 from models.segment import split_paragraphs, split_sentences
 
 
@@ -55,19 +55,6 @@ class BriefOptions:
         return None, self.max_words * 8 // 5 + 8
 
 
-class LoadedSummarizer(Protocol):
-    """What a backend's loaded model offers the shared code (``LoadedModel``, ``LoadedEngine``)."""
-
-    @property
-    def spec(self) -> str: ...
-    @property
-    def is_demo(self) -> bool: ...
-    @property
-    def tokenizer(self) -> Any: ...
-    @property
-    def max_source_tokens(self) -> int: ...
-
-
 class Seq2SeqSummarizer:
     """What both backends share; each adds ``_generate_ids`` over its own engine.
 
@@ -78,7 +65,7 @@ class Seq2SeqSummarizer:
 
     backend = ""
 
-    def __init__(self, loaded: LoadedSummarizer, options: BriefOptions) -> None:
+    def __init__(self, loaded: Loaded, options: BriefOptions) -> None:
         self._loaded = loaded
         self._options = options
         self.model_id = loaded.spec

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
 from models.batching import batches_by_tokens
 from models.chunking import fit_sentences
-from models.loading import LoadedModel
+from models.loading import Loaded, LoadedModel
 
 FinishedCallback = Callable[[list[int]], None]
 """Hears, after each batch, the indices of the sentences that batch finished (every piece
@@ -130,25 +130,12 @@ class PieceResults:
         ]
 
 
-class LoadedTranslator(Protocol):
-    """What a backend's loaded model offers the shared code (``LoadedModel``, ``LoadedEngine``)."""
-
-    @property
-    def spec(self) -> str: ...
-    @property
-    def is_demo(self) -> bool: ...
-    @property
-    def tokenizer(self) -> Any: ...
-    @property
-    def max_source_tokens(self) -> int: ...
-
-
 class PieceTranslator:
     """What both backends share; each adds ``translate_scored`` over its own engine."""
 
     backend = ""
 
-    def __init__(self, loaded: LoadedTranslator, options: DecodingOptions) -> None:
+    def __init__(self, loaded: Loaded, options: DecodingOptions) -> None:
         self._loaded = loaded
         self._options = options
         self.model_id = loaded.spec

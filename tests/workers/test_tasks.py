@@ -268,13 +268,13 @@ def test_a_bad_article_in_a_batch_fails_alone(store: JobStore) -> None:
     assert bad.error is not None and "unsupported language 'fr'" in bad.error
 
 
-def test_a_batch_that_breaks_is_run_again_one_article_at_a_time(
-    store: JobStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def count_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Wraps the model layer's entry: records how many articles each call had, and raises
+    (a bug no article can be blamed for) when one of them says ``[raise]``."""
     real = models.pipeline.process_articles
     calls: list[int] = []
 
-    def breaks_on_marker(
+    def counting(
         requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
     ) -> list[models.pipeline.ArticleOutcome]:
         calls.append(len(requests))
@@ -282,7 +282,14 @@ def test_a_batch_that_breaks_is_run_again_one_article_at_a_time(
             raise KeyError("paragraphs")
         return real(requests, settings, *progress)
 
-    monkeypatch.setattr(models.pipeline, "process_articles", breaks_on_marker)
+    monkeypatch.setattr(models.pipeline, "process_articles", counting)
+    return calls
+
+
+def test_a_batch_that_breaks_is_run_again_one_article_at_a_time(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = count_batches(monkeypatch)
     poison = ArticleInput(text="[raise] Artikel ini membuat model gagal.", source_lang="id")
     job_id = store.create([ARTICLE, poison, SECOND], ["translate"])
 
@@ -301,16 +308,7 @@ def test_a_batch_that_breaks_is_run_again_one_article_at_a_time(
 def test_a_redelivered_batch_runs_its_articles_one_at_a_time(
     store: JobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = models.pipeline.process_articles
-    calls: list[int] = []
-
-    def counting(
-        requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
-    ) -> list[models.pipeline.ArticleOutcome]:
-        calls.append(len(requests))
-        return real(requests, settings, *progress)
-
-    monkeypatch.setattr(models.pipeline, "process_articles", counting)
+    calls = count_batches(monkeypatch)
     job_id = store.create([ARTICLE, SECOND], ["translate"])
     limit = tasks.process_articles.max_retries
     # The batch's worker died, then each article's own attempts did, up to the limit: the

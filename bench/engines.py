@@ -14,8 +14,8 @@ real ones take. Prints:
    batching over all the sentences at once) on the sentences the workers translated, same
    beam size: once with the decoding options the service passes (n-gram blocking, scores),
    so that the ratio is the cost of the service alone, and once with CTranslate2's
-   defaults. Each job is paired with raw runs right after it, and the median pair of
-   --repeats counts, since the VM is shared;
+   defaults. Raw runs right before and after each job are its reference (a shared VM
+   drifts), and the median job of --repeats counts;
 4. queue overhead: submit → worker start, worker finish → the poll that sees it;
 5. peak RSS of a worker process holding id→en, en→id and a summarizer of
    distilbart-cnn-12-6's shape.
@@ -41,6 +41,7 @@ from typing import Any
 import httpx
 
 from models import ct2
+from models.boilerplate import clean_article
 from models.build import build_same_shape_marian
 from models.loading import load_model
 from models.segment import split_paragraphs, split_sentences
@@ -121,6 +122,17 @@ def raw_engine_tps(
     return len(sentences) * tokens / elapsed
 
 
+def sentences_of(articles: list[dict[str, str]]) -> list[str]:
+    """What the workers translate of ``articles``: body sentences without boilerplate, then
+    the title (as ``models.pipeline`` does; checked against the job's results)."""
+    sentences: list[str] = []
+    for article in articles:
+        clean = clean_article(article["text"], article["title"])
+        sentences += [s for p in split_paragraphs(clean.body) for s in split_sentences(p, "id")]
+        sentences += [clean.title] if clean.title else []
+    return sentences
+
+
 def service_run(
     env: dict[str, str],
     settings: Settings,
@@ -130,32 +142,38 @@ def service_run(
     log_dir: Path,
     repeats: int,
 ) -> dict[str, Any]:
-    """The job of ``articles`` through the service, each run paired with a raw-engine run.
+    """The job of ``articles`` through the service, each run bracketed by raw-engine runs.
 
-    The raw engine runs in this process right after each job, on the sentences the workers
-    translated, while the worker idles: a pair sees the same load on a shared machine, and
-    the ratio is taken per pair (the median of ``repeats``).
+    The raw engine runs in this process, while the worker idles, on the sentences the
+    workers translate, right before and right after each job; their mean is the job's
+    reference, so that a shared VM's drift over a minute touches both alike. The ratio is
+    taken per job (the median of ``repeats``).
     """
+    sentences = sentences_of(articles)
     runs: list[dict[str, float]] = []
     with running_stack(env, log_dir) as stack, httpx.Client(base_url=stack.base_url) as http:
         # Warm-up: the worker loads its model on the first task.
         _wait(http, _submit(http, articles[:1]))
         for _ in range(repeats):
+            before = raw_engine_tps(settings, sentences, beams, tokens, like_the_service=True)
             started = time.perf_counter()
             job = _wait(http, _submit(http, articles))
             seconds = time.perf_counter() - started
-            # What the workers translated (boilerplate removed): body sentences and titles.
-            sentences = [
+            after = raw_engine_tps(settings, sentences, beams, tokens, like_the_service=True)
+            translated = [
                 detail["source"]
                 for a in job["articles"]
                 for detail in [*a["result"]["sentences_detail"], a["result"]["title_detail"]]
                 if detail
             ]
+            assert translated == sentences, "the bench and the pipeline split differently"
             runs.append(
                 {
                     "seconds": seconds,
                     "tokens_per_s": len(sentences) * tokens / seconds,
-                    "raw_engine_tps": raw_engine_tps(settings, sentences, beams, tokens, True),
+                    "raw_engine_before_tps": before,
+                    "raw_engine_after_tps": after,
+                    "raw_engine_tps": (before + after) / 2,
                     "raw_engine_defaults_tps": raw_engine_tps(settings, sentences, beams, tokens),
                 }
             )
@@ -172,6 +190,7 @@ def service_run(
         "ratio_to_raw": middle["tokens_per_s"] / middle["raw_engine_tps"],
         "raw_engine_defaults_tps": middle["raw_engine_defaults_tps"],
         "ratio_to_raw_defaults": middle["tokens_per_s"] / middle["raw_engine_defaults_tps"],
+        "ratios": ratios,
         "runs": runs,
         "queue_overhead_ms": overhead,
     }
@@ -268,7 +287,7 @@ def main() -> None:
         "--repeats",
         type=int,
         default=3,
-        help="service jobs, each paired with a raw-engine run; the median pair counts",
+        help="service jobs, each bracketed by raw-engine runs; the median job counts",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/engines.json")
     args = parser.parse_args()

@@ -139,7 +139,8 @@ class ArticleOut(BaseModel):
     status: ArticleStatus
     attempts: Annotated[int, Field(ge=0, description="Times a worker started it.")]
     result: dict[str, Any] | None = Field(
-        description="Translation, brief, timings and model ids once succeeded."
+        description="Translation, brief, timings and model ids once succeeded; always null "
+        "in a poll with results=false."
     )
     error: str | None = Field(description="Why it failed, once failed.")
     started_at: str | None

@@ -13,23 +13,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from models.batching import batches_by_tokens
 from models.build import is_demo_model
 from models.errors import ModelNotConverted, ModelUnavailable
 from models.registry import lookup, model_spec
 from models.summarizer import Seq2SeqSummarizer
-from models.translator import (
-    FinishedCallback,
-    PieceResults,
-    PieceTranslator,
-    Translation,
-)
+from models.translator import Decoded, PieceTranslator
 from ringkas.settings import Settings
 
 ORIGIN_FILE = "ringkas_origin.json"
@@ -187,38 +180,29 @@ class CTranslate2Translator(PieceTranslator):
     backend = "ctranslate2"
     _loaded: LoadedEngine
 
-    def translate_scored(
-        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
-    ) -> list[Translation]:
+    def _decode(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
         tokenizer = self._loaded.tokenizer
-        pieces, owners = self._fit(sentences)
-        results = PieceResults(owners, len(sentences), on_finished)
-        tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(pieces).input_ids]
-        for batch in batches_by_tokens([len(t) for t in tokens], self._options.max_batch_tokens):
-            least, most = self._options.output_budget(
-                len(tokens[batch[0]]), self._loaded.max_source_tokens
-            )
-            outputs = self._loaded.engine.translate_batch(
-                [tokens[i] for i in batch],
-                beam_size=self._options.num_beams,
-                # transformers spends the last of its new tokens on the forced </s>, which
-                # CTranslate2 does not count: one less keeps the two backends' outputs equal.
-                min_decoding_length=max(least - 1, 0),
-                max_decoding_length=max(most - 1, 1),
-                no_repeat_ngram_size=self._options.no_repeat_ngram_size,
-                repetition_penalty=self._options.repetition_penalty,
-                return_scores=True,
-            )
-            for piece, output in zip(batch, outputs, strict=True):
-                hypothesis = output.hypotheses[0]
-                ids = tokenizer.convert_tokens_to_ids(hypothesis)
-                text = tokenizer.decode(ids, skip_special_tokens=True).strip()
-                # CTranslate2's score is already the mean token log-probability (the sum
-                # divided by the length, length_penalty 1), greedy and beam alike.
-                count = max(len(hypothesis), 1)
-                results.add(piece, text, output.scores[0] * count, count)
-            results.batch_done()
-        return results.translations()
+        outputs = self._loaded.engine.translate_batch(
+            [tokenizer.convert_ids_to_tokens(ids) for ids in batch],
+            beam_size=self._options.num_beams,
+            # transformers spends the last of its new tokens on the forced </s>, which
+            # CTranslate2 does not count: one less keeps the two backends' outputs equal.
+            min_decoding_length=max(least - 1, 0),
+            max_decoding_length=max(most - 1, 1),
+            no_repeat_ngram_size=self._options.no_repeat_ngram_size,
+            repetition_penalty=self._options.repetition_penalty,
+            return_scores=True,
+        )
+        decoded: list[Decoded] = []
+        for output in outputs:
+            hypothesis = output.hypotheses[0]
+            ids = tokenizer.convert_tokens_to_ids(hypothesis)
+            text = tokenizer.decode(ids, skip_special_tokens=True).strip()
+            # CTranslate2's score is already the mean token log-probability (the sum
+            # divided by the length, length_penalty 1), greedy and beam alike.
+            count = max(len(hypothesis), 1)
+            decoded.append((text, output.scores[0] * count, count))
+        return decoded
 
 
 class CTranslate2Summarizer(Seq2SeqSummarizer):

@@ -21,6 +21,10 @@ FinishedCallback = Callable[[list[int]], None]
 of them translated); sentences with nothing to translate come with the first batch."""
 
 
+Decoded = tuple[str, float, int]
+"""One decoded piece: its text, the sum of its tokens' log-probabilities, and their number."""
+
+
 @dataclass(frozen=True)
 class Translation:
     """One sentence's translation.
@@ -131,7 +135,8 @@ class PieceResults:
 
 
 class PieceTranslator:
-    """What both backends share; each adds ``translate_scored`` over its own engine."""
+    """What both backends share: fitting, batching, output budgets, joining pieces. Each
+    backend adds ``_decode``, one batch on its own engine."""
 
     backend = ""
 
@@ -154,6 +159,22 @@ class PieceTranslator:
     def translate_scored(
         self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
+        pieces, owners = self._fit(sentences)
+        results = PieceResults(owners, len(sentences), on_finished)
+        ids = self._loaded.tokenizer(pieces).input_ids if pieces else []
+        for batch in batches_by_tokens([len(x) for x in ids], self._options.max_batch_tokens):
+            # batches are sorted longest first
+            least, most = self._options.output_budget(
+                len(ids[batch[0]]), self._loaded.max_source_tokens
+            )
+            outputs = self._decode([ids[i] for i in batch], least, most)
+            for piece, (text, logprob_sum, tokens) in zip(batch, outputs, strict=True):
+                results.add(piece, text, logprob_sum, tokens)
+            results.batch_done()
+        return results.translations()
+
+    def _decode(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
+        """Translates one batch of token ids, with ``least`` to ``most`` new tokens each."""
         raise NotImplementedError
 
     def _fit(self, sentences: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -170,48 +191,36 @@ class TransformersTranslator(PieceTranslator):
     backend = "transformers"
     _loaded: LoadedModel
 
-    def translate_scored(
-        self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
-    ) -> list[Translation]:
+    def _decode(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
         import torch
 
         tokenizer = self._loaded.tokenizer
-        pieces, owners = self._fit(sentences)
-        results = PieceResults(owners, len(sentences), on_finished)
-        ids = tokenizer(pieces).input_ids if pieces else []
-        pad = tokenizer.pad_token_id
+        padded = tokenizer.pad({"input_ids": batch}, return_tensors="pt")
         beams = self._options.num_beams > 1
-        for batch in batches_by_tokens([len(x) for x in ids], self._options.max_batch_tokens):
-            padded = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
-            # batches are sorted longest first
-            least, most = self._options.output_budget(
-                len(ids[batch[0]]), self._loaded.max_source_tokens
+        with torch.inference_mode():
+            generated = self._loaded.model.generate(
+                **padded.to(self._loaded.device),
+                num_beams=self._options.num_beams,
+                min_new_tokens=least,
+                max_new_tokens=most,
+                max_length=None,  # the model's own max_length would override the line above
+                no_repeat_ngram_size=self._options.no_repeat_ngram_size,
+                repetition_penalty=self._options.repetition_penalty,
+                output_scores=True,
+                return_dict_in_generate=True,
             )
-            with torch.inference_mode():
-                generated = self._loaded.model.generate(
-                    **padded.to(self._loaded.device),
-                    num_beams=self._options.num_beams,
-                    min_new_tokens=least,
-                    max_new_tokens=most,
-                    max_length=None,  # the model's own max_length would override the line above
-                    no_repeat_ngram_size=self._options.no_repeat_ngram_size,
-                    repetition_penalty=self._options.repetition_penalty,
-                    output_scores=True,
-                    return_dict_in_generate=True,
-                )
-                # Beam search reports log-softmaxed scores already; greedy reports logits.
-                transition = self._loaded.model.compute_transition_scores(
-                    generated.sequences,
-                    generated.scores,
-                    generated.beam_indices if beams else None,
-                    normalize_logits=not beams,
-                )
-            # sequences[:, 0] is the decoder start token, which has no score.
-            mask = generated.sequences[:, 1:] != pad
-            sums = torch.where(mask, transition, torch.zeros_like(transition)).sum(dim=1)
-            counts = mask.sum(dim=1)
-            texts = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
-            for row, (piece, text) in enumerate(zip(batch, texts, strict=True)):
-                results.add(piece, text.strip(), float(sums[row]), int(counts[row]))
-            results.batch_done()
-        return results.translations()
+            # Beam search reports log-softmaxed scores already; greedy reports logits.
+            transition = self._loaded.model.compute_transition_scores(
+                generated.sequences,
+                generated.scores,
+                generated.beam_indices if beams else None,
+                normalize_logits=not beams,
+            )
+        # sequences[:, 0] is the decoder start token, which has no score.
+        mask = generated.sequences[:, 1:] != tokenizer.pad_token_id
+        sums = torch.where(mask, transition, torch.zeros_like(transition)).sum(dim=1)
+        counts = mask.sum(dim=1)
+        texts = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+        return [
+            (text.strip(), float(sums[row]), int(counts[row])) for row, text in enumerate(texts)
+        ]

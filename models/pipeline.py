@@ -7,6 +7,7 @@ return plain JSON-able dicts, so a Celery task can store them as they are.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -256,9 +257,11 @@ def _translate_group(
     )
     progress.finish()
     elapsed = round(time.perf_counter() - started, 3)
-    for number, article in enumerate(articles):
-        mine = iter(d for d, owner in zip(details, owners, strict=True) if owner == number)
-        _fill_translation(article, mine, translator)
+    per_article: list[list[dict[str, Any]]] = [[] for _ in articles]
+    for detail, owner in zip(details, owners, strict=True):
+        per_article[owner].append(detail)
+    for article, mine in zip(articles, per_article, strict=True):
+        _fill_translation(article, iter(mine), translator)
         article.result["timings"].update(translate_s=elapsed, batch_articles=len(articles))
 
 
@@ -268,7 +271,8 @@ class _GroupProgress:
     def __init__(self, owners: list[int], callbacks: list[ProgressCallback | None]) -> None:
         self._owners = owners
         self._callbacks = callbacks
-        self._totals = [owners.count(n) for n in range(len(callbacks))]
+        counts = Counter(owners)
+        self._totals = [counts[n] for n in range(len(callbacks))]
         self._done = [0] * len(callbacks)
 
     def __call__(self, finished: list[int]) -> None:

@@ -29,18 +29,23 @@ def seed_sentences() -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def float32(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings whose id→en model is converted to CTranslate2 float32 weights."""
+def converted_float32(settings: Settings, folder: Path, key: str) -> Settings:
+    """Settings whose model for ``key`` is converted to CTranslate2 float32 weights."""
     converted = settings.model_copy(
         update={
-            "ct2_dir": str(tmp_path_factory.mktemp("ct2")),
+            "ct2_dir": str(folder),
             "ct2_quantization": "float32",
             "ct2_compute_type": "float32",
         }
     )
-    ct2.convert("translate:id-en", converted)
+    ct2.convert(key, converted)
     return converted
+
+
+@pytest.fixture(scope="module")
+def float32(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose id→en model is converted to CTranslate2 float32 weights."""
+    return converted_float32(settings, tmp_path_factory.mktemp("ct2"), "translate:id-en")
 
 
 def test_conversion_is_cached_and_keeps_the_demo_marker(float32: Settings) -> None:
@@ -137,15 +142,7 @@ def english_articles() -> list[str]:
 @pytest.fixture(scope="module")
 def brief_float32(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings whose summarizer is converted to CTranslate2 float32 weights."""
-    converted = settings.model_copy(
-        update={
-            "ct2_dir": str(tmp_path_factory.mktemp("ct2-brief")),
-            "ct2_quantization": "float32",
-            "ct2_compute_type": "float32",
-        }
-    )
-    ct2.convert("brief:en", converted)
-    return converted
+    return converted_float32(settings, tmp_path_factory.mktemp("ct2-brief"), "brief:en")
 
 
 def test_converted_summarizer_stands_on_its_own(brief_float32: Settings) -> None:

@@ -141,9 +141,12 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
                 job_id,
             )
     for position, index in enumerate(pending):
-        if store.is_finished(job_id, index):
-            continue
-        if index not in started and store.start(job_id, index) is None:
+        # start() writes nothing on a finished article; one started by the batch above may
+        # have finished there.
+        if index in started:
+            if store.is_finished(job_id, index):
+                continue
+        elif store.start(job_id, index) is None:
             continue
         try:
             _run(store, job_id, [index])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 # Where a long sentence may be cut, best first: clause punctuation, then spaces.
 _CLAUSE_BREAK = re.compile(r"(?<=[;:,])\s+|\s+(?=[-–—]\s)")
@@ -69,23 +69,3 @@ def _split_word(word: str, count_tokens: Callable[[str], int], max_tokens: int) 
         parts.append(rest[:fits])
         rest = rest[fits:]
     return parts
-
-
-def fit_sentences(
-    sentences: Sequence[str], count_tokens: Callable[[str], int], max_tokens: int
-) -> tuple[list[str], list[int]]:
-    """Cuts every sentence into pieces that fit a model.
-
-    Returns:
-        The pieces, and for each piece the index of the sentence it came from. Empty
-        sentences give no piece.
-    """
-    pieces: list[str] = []
-    owners: list[int] = []
-    for index, sentence in enumerate(sentences):
-        text = sentence.strip()
-        if text:
-            for piece in split_to_fit(text, count_tokens, max_tokens):
-                pieces.append(piece)
-                owners.append(index)
-    return pieces, owners

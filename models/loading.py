@@ -29,6 +29,10 @@ class Loaded(Protocol):
     def tokenizer(self) -> Any: ...
     @property
     def max_source_tokens(self) -> int: ...
+    @property
+    def replicas(self) -> int:
+        """How many batches the engine decodes at once."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class LoadedModel:
         device: ``"cpu"`` or ``"cuda"``.
         is_demo: True for random-weight models built by ``models.build``.
         max_source_tokens: The longest input the model takes, in tokens (``</s>`` included).
+        replicas: Batches decoded at once: one (``generate`` runs a batch on all threads).
     """
 
     key: str
@@ -52,6 +57,7 @@ class LoadedModel:
     device: str
     is_demo: bool
     max_source_tokens: int
+    replicas: int = 1
 
 
 def load_model(key: str, settings: Settings) -> LoadedModel:

@@ -2,18 +2,22 @@
 
 ``TransformersTranslator`` (here) is the reference; ``models.ct2.CTranslate2Translator`` runs
 the same weights faster. Both cut over-long sentences into pieces that fit the model
-(``models.chunking.fit_sentences``), sort the pieces by length, batch them by padded tokens,
+(``models.chunking.split_to_fit``), sort the pieces by length, batch them by padded tokens,
 and give each batch its own output budget, so that they agree on the same weights.
+CTranslate2 decodes several batches at once (one per replica, ``inter_threads``); the batches
+are handed to it ahead, so that every replica has work while Python turns finished batches
+into text.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self
 
 from models.batching import batches_by_tokens
-from models.chunking import fit_sentences
+from models.chunking import split_to_fit
 from models.loading import Loaded, LoadedModel
 
 FinishedCallback = Callable[[list[int]], None]
@@ -23,6 +27,9 @@ of them translated); sentences with nothing to translate come with the first bat
 
 Decoded = tuple[str, float, int]
 """One decoded piece: its text, the sum of its tokens' log-probabilities, and their number."""
+
+PendingBatch = Callable[[], list[Decoded]]
+"""A batch handed to the engine: calling it waits for the batch and returns its pieces."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ class Translator(Protocol):
 
 
 class PieceResults:
-    """Collects the outputs of the pieces of ``fit_sentences`` and joins them per sentence.
+    """Collects the outputs of the pieces of the sentences and joins them per sentence.
 
     Also tells a callback which sentences each batch finished.
     """
@@ -136,7 +143,7 @@ class PieceResults:
 
 class PieceTranslator:
     """What both backends share: fitting, batching, output budgets, joining pieces. Each
-    backend adds ``_decode``, one batch on its own engine."""
+    backend adds ``_start``, which hands one batch to its engine."""
 
     backend = ""
 
@@ -159,27 +166,56 @@ class PieceTranslator:
     def translate_scored(
         self, sentences: Sequence[str], on_finished: FinishedCallback | None = None
     ) -> list[Translation]:
-        pieces, owners = self._fit(sentences)
+        ids, owners = self._pieces(sentences)
         results = PieceResults(owners, len(sentences), on_finished)
-        ids = self._loaded.tokenizer(pieces).input_ids if pieces else []
-        for batch in batches_by_tokens([len(x) for x in ids], self._options.max_batch_tokens):
+        lengths = [len(x) for x in ids]
+        replicas = self._loaded.replicas
+        # Two batches per replica in flight: each has the next one queued when it finishes.
+        # More would only run on after an exception (a time limit) stops this call.
+        in_flight: deque[tuple[list[int], PendingBatch]] = deque()
+        for batch in batches_by_tokens(lengths, self._options.max_batch_tokens, replicas):
             # batches are sorted longest first
             least, most = self._options.output_budget(
-                len(ids[batch[0]]), self._loaded.max_source_tokens
+                lengths[batch[0]], self._loaded.max_source_tokens
             )
-            outputs = self._decode([ids[i] for i in batch], least, most)
-            for piece, (text, logprob_sum, tokens) in zip(batch, outputs, strict=True):
-                results.add(piece, text, logprob_sum, tokens)
-            results.batch_done()
+            in_flight.append((batch, self._start([ids[i] for i in batch], least, most)))
+            if len(in_flight) > 2 * replicas:
+                self._collect(*in_flight.popleft(), results)
+        while in_flight:
+            self._collect(*in_flight.popleft(), results)
         return results.translations()
 
-    def _decode(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
-        """Translates one batch of token ids, with ``least`` to ``most`` new tokens each."""
+    @staticmethod
+    def _collect(batch: list[int], pending: PendingBatch, results: PieceResults) -> None:
+        for piece, (text, logprob_sum, tokens) in zip(batch, pending(), strict=True):
+            results.add(piece, text, logprob_sum, tokens)
+        results.batch_done()
+
+    def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:
+        """Hands one batch of token ids to the engine, for ``least`` to ``most`` new tokens
+        each; an engine that cannot run it in the background runs it before returning."""
         raise NotImplementedError
 
-    def _fit(self, sentences: Sequence[str]) -> tuple[list[str], list[int]]:
-        """The pieces that fit the model, and the sentence each came from."""
-        return fit_sentences(sentences, self._count, self._loaded.max_source_tokens)
+    def _pieces(self, sentences: Sequence[str]) -> tuple[list[list[int]], list[int]]:
+        """The token ids of pieces that fit the model, and the sentence each came from.
+
+        All sentences are tokenized in one call; the rare one too long for the model is cut
+        (``models.chunking.split_to_fit``) and its pieces tokenized again. Empty sentences
+        give no piece.
+        """
+        tokenizer = self._loaded.tokenizer
+        limit = self._loaded.max_source_tokens
+        texts = [(i, s.strip()) for i, s in enumerate(sentences) if s.strip()]
+        whole = tokenizer([text for _, text in texts]).input_ids if texts else []
+        ids: list[list[int]] = []
+        owners: list[int] = []
+        for (index, text), tokens in zip(texts, whole, strict=True):
+            pieces = [tokens]
+            if len(tokens) > limit:
+                pieces = tokenizer(split_to_fit(text, self._count, limit)).input_ids
+            ids += pieces
+            owners += [index] * len(pieces)
+        return ids, owners
 
     def _count(self, piece: str) -> int:
         return len(self._loaded.tokenizer(piece, verbose=False).input_ids)
@@ -191,7 +227,11 @@ class TransformersTranslator(PieceTranslator):
     backend = "transformers"
     _loaded: LoadedModel
 
-    def _decode(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
+    def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:
+        outputs = self._generate(batch, least, most)
+        return lambda: outputs
+
+    def _generate(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
         import torch
 
         tokenizer = self._loaded.tokenizer

@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         default="auto",
         description="CTranslate2 compute type; auto: int8 on CPU, int8_float16 on CUDA.",
     )
+    ct2_inter_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="Translation batches a CTranslate2 translator decodes at once, each on "
+        "torch_threads / this many threads; default: one per thread on CPU (the fastest on "
+        "the bench), 1 on CUDA. The summarizer runs one brief on all the threads.",
+    )
 
     # --- decoding ------------------------------------------------------------------------
     num_beams: int = Field(default=4, ge=1, le=8, description="Beam size for translation.")

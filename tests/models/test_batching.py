@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.batching import batches_by_tokens
+from models.batching import batch_budget, batches_by_tokens
 
 
 def test_sorted_longest_first_within_budget() -> None:
@@ -18,11 +18,31 @@ def test_empty() -> None:
     assert batches_by_tokens([], max_tokens=10) == []
 
 
-@given(st.lists(st.integers(min_value=1, max_value=300), max_size=60), st.integers(16, 2048))
-def test_every_item_once_and_batches_fit(lengths: list[int], budget: int) -> None:
-    batches = batches_by_tokens(lengths, budget)
+@given(
+    st.lists(st.integers(min_value=1, max_value=300), max_size=60),
+    st.integers(16, 2048),
+    st.integers(1, 4),
+)
+def test_every_item_once_and_batches_fit(lengths: list[int], budget: int, parts: int) -> None:
+    batches = batches_by_tokens(lengths, budget, parts)
     flat = sorted(i for batch in batches for i in batch)
     assert flat == list(range(len(lengths)))
     for batch in batches:
         width = max(lengths[i] for i in batch)
         assert len(batch) == 1 or len(batch) * width <= budget
+
+
+def test_budget_splits_a_small_input_between_replicas() -> None:
+    lengths = [20, 18, 15, 12, 10, 9]  # one batch of 6 × 20 = 120 padded tokens
+    assert len(batches_by_tokens(lengths, batch_budget(lengths, max_tokens=2048))) == 1
+    assert batch_budget(lengths, max_tokens=2048, parts=2) == 60
+    assert batches_by_tokens(lengths, 60) == [[0, 1, 2], [3, 4, 5]]
+    # a large input keeps the configured budget
+    assert batch_budget([30] * 1000, max_tokens=2048, parts=2) == 2048
+    assert batch_budget([], max_tokens=2048, parts=2) == 2048
+
+
+def test_the_last_batches_are_cut_so_that_replicas_finish_together() -> None:
+    lengths = [10] * 40  # 4 batches of 10 at 100 tokens
+    assert [len(b) for b in batches_by_tokens(lengths, 100)] == [10, 10, 10, 10]
+    assert [len(b) for b in batches_by_tokens(lengths, 100, parts=2)] == [10, 10, 5, 5, 5, 5]

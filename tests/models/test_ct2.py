@@ -30,12 +30,17 @@ def seed_sentences() -> list[str]:
 
 
 def converted_float32(settings: Settings, folder: Path, key: str) -> Settings:
-    """Settings whose model for ``key`` is converted to CTranslate2 float32 weights."""
+    """Settings whose model for ``key`` is converted to CTranslate2 float32 weights.
+
+    One replica: CTranslate2 then batches as transformers does (two would split a small
+    input in two batches, and random weights run each to its own length budget).
+    """
     converted = settings.model_copy(
         update={
             "ct2_dir": str(folder),
             "ct2_quantization": "float32",
             "ct2_compute_type": "float32",
+            "ct2_inter_threads": 1,
         }
     )
     ct2.convert(key, converted)
@@ -70,6 +75,22 @@ def test_float32_gives_what_transformers_gives(float32: Settings, beams: int) ->
     # when this was written. Not always: the two engines sum floats in different orders,
     # and random weights leave many near-ties between tokens for that to flip.
     assert same >= len(sentences) - 2
+
+
+def test_replicas_decode_batches_side_by_side_to_the_same_result(float32: Settings) -> None:
+    sentences = ["", *seed_sentences()]
+    options = DecodingOptions(num_beams=1, fixed_output_tokens=16)
+    one = ct2.load_engine("translate:id-en", float32)
+    two = ct2.load_engine("translate:id-en", float32.model_copy(update={"ct2_inter_threads": 2}))
+    assert one is not None and two is not None
+    assert (one.replicas, two.replicas) == (1, 2)
+    assert two.engine.num_translators == 2
+    heard: list[list[int]] = []
+    ours = ct2.CTranslate2Translator(two, options).translate_scored(sentences, heard.append)
+    reference = ct2.CTranslate2Translator(one, options).translate_scored(sentences)
+    assert [t.text for t in ours] == [t.text for t in reference]
+    assert len(heard) >= 2  # a batch per replica at least
+    assert sorted(i for batch in heard for i in batch) == list(range(len(sentences)))
 
 
 def test_pipeline_uses_the_converted_model_when_present(float32: Settings) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from models.chunking import fit_sentences
 from models.loading import load_model
 from models.segment import split_paragraphs, split_sentences
 from models.translator import DecodingOptions, TransformersTranslator
@@ -64,10 +63,11 @@ def test_over_long_sentence_is_split_and_bounded(settings: Settings) -> None:
     positions = 128  # the demo model's max_position_embeddings
     assert len(tokenizer(long, verbose=False).input_ids) > 2 * positions
 
-    pieces, _ = fit_sentences([long], translator._count, positions)
-    assert len(pieces) >= 3
-    assert all(len(tokenizer(p, verbose=False).input_ids) <= positions for p in pieces)
-    assert " ".join(pieces).split() == long.split()
+    pieces, owners = translator._pieces(["", long])
+    assert len(pieces) >= 3 and set(owners) == {1}
+    assert all(len(ids) <= positions for ids in pieces)
+    text = tokenizer.batch_decode(pieces, skip_special_tokens=True)
+    assert " ".join(text).split() == long.split()
 
     [output] = translator.translate_batch([long])
     assert output

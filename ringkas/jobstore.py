@@ -33,6 +33,7 @@ from redis.retry import Retry
 
 ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
+FINISHED: frozenset[JobStatus] = frozenset({"succeeded", "failed", "partial"})
 FINISHED: frozenset[str] = frozenset({"succeeded", "failed"})
 KEY_PREFIX = "ringkas:job:"
 
@@ -209,6 +210,12 @@ class JobStore:
     def key(job_id: str) -> str:
         return f"{KEY_PREFIX}{job_id}"
 
+    @staticmethod
+    def finish_channel(job_id: str) -> str:
+        """The pub/sub channel that hears the index of each article of the job as it
+        finishes (``service.waiting`` listens to it)."""
+        return f"{KEY_PREFIX}{job_id}:finished"
+
     def ping(self) -> bool:
         """True when Redis answers; raises redis' ConnectionError when it does not."""
         return bool(self._redis.ping())
@@ -254,8 +261,7 @@ class JobStore:
         if with_results:
             fields = self._redis.hgetall(key)
         else:
-            raw_meta = self._redis.hget(key, "meta")
-            total = json.loads(raw_meta)["total"] if raw_meta else 0
+            total = self._total(job_id)
             names = ["meta"] + [
                 f"{kind}:{i}" for i in range(total) for kind in ("input", "state", "sentences")
             ]
@@ -282,6 +288,22 @@ class JobStore:
             progress=progress_of(states),
             articles=articles,
         )
+
+    def status(self, job_id: str) -> JobStatus:
+        """The job's derived status alone: reads its articles' states and nothing else (a
+        worker asks after every article it finishes)."""
+        total = self._total(job_id)
+        raws = self._redis.hmget(self.key(job_id), [f"state:{i}" for i in range(total)])
+        if None in raws:
+            raise JobNotFound(job_id)
+        return derive_status([_state(raw, None) for raw in raws])
+
+    def _total(self, job_id: str) -> int:
+        """How many articles the job has; raises ``JobNotFound``."""
+        raw_meta = self._redis.hget(self.key(job_id), "meta")
+        if raw_meta is None:
+            raise JobNotFound(job_id)
+        return int(json.loads(raw_meta)["total"])
 
     def owner(self, job_id: str) -> str | None:
         """The API key id that submitted the job; None when submitted in open mode."""
@@ -371,6 +393,8 @@ class JobStore:
             lambda s: replace(s, status=status, finished_at=_now(), error=error),
             result,
         )
+        if written is not None:
+            self._redis.publish(self.finish_channel(job_id), index)
         return written is not None
 
     def _update(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import redis
 
-from ringkas.jobstore import JobNotFound, JobStore
+from ringkas.jobstore import FINISHED, JobNotFound, JobStore
 from service.errors import ApiError
 
 RATE_PREFIX = "ringkas:ratelimit:"
@@ -56,7 +56,7 @@ class RateLimiter:
         active = 0
         for job_id in self._redis.smembers(active_key):
             try:
-                finished = store.get(str(job_id)).status in {"succeeded", "failed", "partial"}
+                finished = store.status(str(job_id)) in FINISHED
             except JobNotFound:
                 finished = True
             if finished:

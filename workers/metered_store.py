@@ -13,7 +13,7 @@ from typing import Any
 
 import redis
 
-from ringkas.jobstore import JobStore
+from ringkas.jobstore import FINISHED, JobStore
 from ringkas.metrics import MetricsStore
 
 logger = logging.getLogger("ringkas.worker")
@@ -64,9 +64,7 @@ class MeteredJobStore(JobStore):
         else:
             extra["error"] = error
         logger.info("article finished", extra=extra)
-        job = self.get(job_id)
-        if job.status in ("succeeded", "failed", "partial") and self._redis.hsetnx(
-            self.key(job_id), JOB_COUNTED_FIELD, "1"
-        ):
-            self.metrics.inc("jobs_finished", status=job.status)
-            logger.info("job finished", extra={"job_id": job_id, "status": job.status})
+        status = self.status(job_id)
+        if status in FINISHED and self._redis.hsetnx(self.key(job_id), JOB_COUNTED_FIELD, "1"):
+            self.metrics.inc("jobs_finished", status=status)
+            logger.info("job finished", extra={"job_id": job_id, "status": status})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -181,6 +182,7 @@ def test_job_status_is_derived_from_articles(
     job = store.get(job_id)
 
     assert job.status == status
+    assert store.status(job_id) == status
     assert [a.state.status for a in job.articles] == outcomes
     assert job.progress.succeeded == outcomes.count("succeeded")
     assert job.progress.failed == outcomes.count("failed")
@@ -201,6 +203,8 @@ def test_derive_status_and_progress_without_redis() -> None:
     "call",
     [
         lambda s: s.get("nope"),
+        lambda s: s.get("nope", with_results=False),
+        lambda s: s.status("nope"),
         lambda s: s.start("nope", 0),
         lambda s: s.succeed("nope", 0, {}),
         lambda s: s.fail("nope", 0, "x"),
@@ -251,3 +255,21 @@ def test_a_job_remembers_the_key_that_made_it(store: JobStore) -> None:
     assert store.owner(open_mode) is None
     with pytest.raises(JobNotFound):
         store.owner("nope")
+
+
+def test_each_finish_is_published_once(store: JobStore, client: redis.Redis) -> None:
+    job_id = store.create(ARTICLES[:2], ["translate"])
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(JobStore.finish_channel(job_id))
+    store.start(job_id, 0)
+    store.succeed(job_id, 0, {"translation": "halo"})
+    store.succeed(job_id, 0, {"translation": "again"})  # already finished: no write, no news
+    store.start(job_id, 1)
+    store.fail(job_id, 1, "bad input")
+    heard = []
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline:  # the subscription's confirmation reads as None
+        if (message := pubsub.get_message(timeout=0.1)) is not None:
+            heard.append(message["data"])
+    pubsub.close()
+    assert heard == ["0", "1"]

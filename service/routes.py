@@ -1,7 +1,8 @@
 """The HTTP endpoints. Handlers validate, talk to the job store and the queue, and answer.
 
 Handlers that block (Redis, waiting on a worker) are plain ``def``: FastAPI runs them in
-its thread pool instead of on the event loop.
+its thread pool instead of on the event loop. ``get_job`` may wait for up to a minute
+(``service.waiting``), so it is ``async``, and runs its Redis reads in the pool.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated, Any
 
 import redis.exceptions
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from ringkas.jobstore import ArticleInput, JobStore, JobView
@@ -41,9 +43,11 @@ from service.schemas import (
     TranslateOut,
     TranslateRequest,
 )
+from service.waiting import wait_until_finished
 
 router = APIRouter()
 logger = logging.getLogger("ringkas.api")
+MAX_WAIT_S = 60
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
@@ -112,9 +116,10 @@ def submit_job(
 @router.get(
     "/v1/jobs/{job_id}", response_model=JobOut, responses=_errors(401, 404, 429, 503), tags=["jobs"]
 )
-def get_job(
+async def get_job(
     job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
     store: StoreDep,
+    settings: SettingsDep,
     caller: AccessDep,
     results: Annotated[
         bool,
@@ -123,10 +128,21 @@ def get_job(
             "cheap poll for a large job; fetch the results once it has finished."
         ),
     ] = True,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=MAX_WAIT_S,
+            description="Long polling: seconds to wait for the job to finish before "
+            "answering. The answer comes as soon as it has finished, or when the wait is "
+            "over, whatever the job's status; 0 answers at once.",
+        ),
+    ] = 0,
 ) -> JobOut:
     """A job's status, progress and per-article results or errors."""
-    caller.check_can_read(store, job_id)
-    return _job_out(store.get(job_id, with_results=results))
+    await run_in_threadpool(caller.check_can_read, store, job_id)
+    await wait_until_finished(store, settings.redis_url, job_id, wait)
+    return _job_out(await run_in_threadpool(store.get, job_id, with_results=results))
 
 
 def _count_submitted(metrics: MetricsStore, job_id: str, articles: int) -> None:

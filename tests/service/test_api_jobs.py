@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,6 +117,37 @@ def test_poll_shows_results_errors_and_derived_status(
         ("succeeded", None, None),
         ("failed", None, "model is missing"),
     ]
+
+
+def test_wait_answers_as_soon_as_the_job_finishes(
+    client: TestClient, api_settings: Settings
+) -> None:
+    job_id = client.post("/v1/jobs", json={"articles": ARTICLES[:1]}).json()["job_id"]
+    store = JobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
+
+    def worker() -> None:  # finishes the article while the request waits
+        time.sleep(0.5)
+        store.start(job_id, 0)
+        store.succeed(job_id, 0, {"brief": "A brief."})
+
+    finisher = threading.Thread(target=worker)
+    started = time.monotonic()
+    finisher.start()
+    job = client.get(f"/v1/jobs/{job_id}", params={"wait": 30}).json()
+    waited = time.monotonic() - started
+    finisher.join()
+
+    assert job["status"] == "succeeded"
+    assert job["articles"][0]["result"] == {"brief": "A brief."}
+    assert 0.5 <= waited < 5  # not the whole 30 s
+
+
+def test_wait_ends_with_the_job_as_it_is(client: TestClient) -> None:
+    job_id = client.post("/v1/jobs", json={"articles": ARTICLES[:1]}).json()["job_id"]
+    started = time.monotonic()
+    job = client.get(f"/v1/jobs/{job_id}", params={"wait": 0.3, "results": "false"}).json()
+    assert time.monotonic() - started >= 0.3
+    assert job["status"] == "queued"
 
 
 def test_broker_down_answers_503_and_keeps_no_job(app: FastAPI, api_settings: Settings) -> None:

@@ -8,17 +8,18 @@ them), every output is forced to --tokens tokens, so that random weights take th
 real ones take. Prints:
 
 1. transformers ``generate`` tokens/s, greedy and beam 4 (the baseline);
-2. the raw CTranslate2 engine (int8, its own token batching), greedy and beam 4;
+2. the raw CTranslate2 engine (int8), greedy and beam 4, as it comes and with Ringkas'
+   settings (replicas, threads, token budget: ``raw_engine_tps``);
 3. the service: HTTP submit → Redis → Celery worker (CTranslate2 backend) → poll, on a job
-   of --articles articles (the two seeds, alternating), against the raw engine (its own token
-   batching over all the sentences at once) on the sentences the workers translated, same
-   beam size: once with the decoding options the service passes (n-gram blocking, scores),
-   so that the ratio is the cost of the service alone, and once with CTranslate2's
-   defaults. Raw runs right before and after each job are its reference (a shared VM
-   drifts), and the median job of --repeats counts;
+   of --articles articles (the two seeds, alternating), against the raw engine on the
+   sentences the workers translated, all of them in one call, same beam size: with
+   Ringkas' settings and the decoding options the service passes (n-gram blocking,
+   scores), so that the ratio is the cost of the service alone, and as CTranslate2 comes.
+   Raw runs right before and after each job are its reference (a shared VM drifts), and
+   the median job of --repeats counts;
 4. queue overhead: submit → worker start, worker finish → the poll that sees it;
-5. peak RSS of a worker process holding id→en, en→id and a summarizer of
-   distilbart-cnn-12-6's shape.
+5. peak RSS of a worker process that has used id→en, en→id and a summarizer of
+   distilbart-cnn-12-6's shape, all three on CTranslate2.
 
 A benchmark, not a test: it prints figures and writes them to JSON.
 """
@@ -36,14 +37,17 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import ctranslate2
 import httpx
 
 from models import ct2
+from models.batching import batch_budget
 from models.boilerplate import clean_article
 from models.build import build_same_shape_marian
 from models.loading import load_model
+from models.registry import model_spec
 from models.segment import split_paragraphs, split_sentences
 from ringkas.settings import Settings
 from ringkas.stack import running_stack
@@ -81,37 +85,47 @@ def transformers_tps(settings: Settings, sentences: list[str], beams: int, token
     return len(sentences) * tokens / elapsed
 
 
-def raw_engine_tps(
-    settings: Settings,
-    sentences: list[str],
-    beams: int,
-    tokens: int,
-    like_the_service: bool = False,
-) -> float:
-    """CTranslate2 by hand: every sentence in one call, the engine's own token batching.
+EngineSetup = Literal["ours", "service", "defaults"]
 
-    ``like_the_service``: with the decoding options the service's translator passes
-    (n-gram blocking, scores, the length that matches transformers' forced ``</s>``,
-    models/ct2.py), so that the ratio to the service is the cost of the service alone.
-    Otherwise CTranslate2's defaults.
+
+def raw_engine_tps(
+    settings: Settings, sentences: list[str], beams: int, tokens: int, setup: EngineSetup
+) -> float:
+    """CTranslate2 by hand: every sentence in one ``translate_batch`` call.
+
+    ``setup``:
+
+    - ``"ours"``: the engine as Ringkas loads it (replicas and threads per replica,
+      ``models/ct2.py``), batched by CTranslate2 to Ringkas' token budget
+      (``models.batching.batch_budget``);
+    - ``"service"``: the same, with the decoding options the service's translator passes
+      (n-gram blocking, scores, the length that matches transformers' forced ``</s>``),
+      so that the ratio to the service is the cost of the service alone;
+    - ``"defaults"``: ``ctranslate2.Translator`` and ``translate_batch`` as they come
+      (one replica on 4 threads, one batch of everything), the same compute type.
     """
     engine = ct2.load_engine("translate:id-en", settings)
     assert engine is not None
     tokenizer = engine.tokenizer
     batch = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(sentences).input_ids]
-    length = tokens - 1 if like_the_service else tokens
+    length = tokens - 1 if setup == "service" else tokens
+    translator = engine.engine
     options: dict[str, Any] = {}
-    if like_the_service:
-        options = {
+    if setup == "defaults":
+        folder = ct2.converted_dir(model_spec("translate:id-en", settings), "int8", settings)
+        translator = ctranslate2.Translator(str(folder), device="cpu", compute_type="int8")
+    else:
+        budget = batch_budget([len(x) for x in batch], settings.max_batch_tokens, engine.replicas)
+        options = {"max_batch_size": budget, "batch_type": "tokens"}
+    if setup == "service":
+        options |= {
             "no_repeat_ngram_size": settings.no_repeat_ngram_size,
             "repetition_penalty": settings.repetition_penalty,
             "return_scores": True,
         }
     started = time.perf_counter()
-    results = engine.engine.translate_batch(
+    results = translator.translate_batch(
         batch,
-        max_batch_size=settings.max_batch_tokens,
-        batch_type="tokens",
         beam_size=beams,
         min_decoding_length=length,
         max_decoding_length=length,
@@ -155,11 +169,11 @@ def service_run(
         # Warm-up: the worker loads its model on the first task.
         _wait(http, _submit(http, articles[:1]))
         for _ in range(repeats):
-            before = raw_engine_tps(settings, sentences, beams, tokens, like_the_service=True)
+            before = raw_engine_tps(settings, sentences, beams, tokens, "service")
             started = time.perf_counter()
             job = _wait(http, _submit(http, articles))
             seconds = time.perf_counter() - started
-            after = raw_engine_tps(settings, sentences, beams, tokens, like_the_service=True)
+            after = raw_engine_tps(settings, sentences, beams, tokens, "service")
             translated = [
                 detail["source"]
                 for a in job["articles"]
@@ -174,7 +188,9 @@ def service_run(
                     "raw_engine_before_tps": before,
                     "raw_engine_after_tps": after,
                     "raw_engine_tps": (before + after) / 2,
-                    "raw_engine_defaults_tps": raw_engine_tps(settings, sentences, beams, tokens),
+                    "raw_engine_defaults_tps": raw_engine_tps(
+                        settings, sentences, beams, tokens, "defaults"
+                    ),
                 }
             )
         overhead = queue_overhead(http)
@@ -220,16 +236,23 @@ def queue_overhead(http: httpx.Client, jobs: int = 30) -> dict[str, float]:
 
 
 def worker_peak_rss_mb(env: dict[str, str]) -> float:
-    """Peak RSS of a fresh process that loads what a worker loads: id→en, en→id, brief."""
+    """Peak RSS of a fresh process that runs what a worker runs: a seed article translated
+    id→en, briefed, and its brief translated en→id (all three models loaded and used).
+
+    Read from ``VmHWM``, the peak of the process's own memory: ``ru_maxrss`` of a child
+    keeps its parent's peak from before ``exec``, which here is this bench process's.
+    """
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
     code = (
-        "import resource\n"
+        "import re\n"
+        "from pathlib import Path\n"
         "from ringkas.settings import Settings\n"
-        "from models.pipeline import translator_for\n"
-        "from models.loading import load_model\n"
-        "s = Settings()\n"
-        "translator_for('id', 'en', s); translator_for('en', 'id', s)\n"
-        "load_model('brief:en', s)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "from models.pipeline import ArticleRequest, process_article\n"
+        f"text = Path({str(seed)!r}).read_text(encoding='utf-8')\n"
+        "tasks = ('translate', 'brief', 'brief_id')\n"
+        "process_article(ArticleRequest(text, 'id', tasks=tasks), Settings())\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -264,6 +287,24 @@ def build_summarizer_of_real_shape(out: Path) -> None:
     for name in ("vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json"):
         if (demo / name).is_file():
             (out / name).write_bytes((demo / name).read_bytes())
+
+
+def with_full_vocabulary(model: Path, out: Path) -> Path:
+    """``model`` with a tokenizer as large as its embeddings, as CTranslate2 requires: the
+    demo tokenizer (2,000 tokens) that bench/engines.py gives it, padded with tokens that
+    never occur. The weights and configs are linked, not copied."""
+    from transformers import AutoConfig, AutoTokenizer
+
+    if (out / "tokenizer_config.json").is_file():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("config.json", "generation_config.json", "model.safetensors"):
+        (out / name).symlink_to((model / name).resolve())
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    size = AutoConfig.from_pretrained(model).vocab_size
+    tokenizer.add_tokens([f"<unused_{i}>" for i in range(size - len(tokenizer))])
+    tokenizer.save_pretrained(out)
+    return out
 
 
 def main() -> None:
@@ -323,11 +364,15 @@ def main() -> None:
             settings, sentences, beams, args.tokens
         )
         figures[f"ct2_int8_beam{beams}_tps"] = raw_engine_tps(
-            settings, sentences, beams, args.tokens
+            settings, sentences, beams, args.tokens, "ours"
+        )
+        figures[f"ct2_int8_defaults_beam{beams}_tps"] = raw_engine_tps(
+            settings, sentences, beams, args.tokens, "defaults"
         )
         print(
             f"beam {beams}: transformers {figures[f'transformers_beam{beams}_tps']:.0f} "
-            f"tok/s, CTranslate2 int8 {figures[f'ct2_int8_beam{beams}_tps']:.0f} tok/s",
+            f"tok/s, CTranslate2 int8 {figures[f'ct2_int8_beam{beams}_tps']:.0f} tok/s "
+            f"(its defaults: {figures[f'ct2_int8_defaults_beam{beams}_tps']:.0f})",
             flush=True,
         )
 
@@ -355,8 +400,11 @@ def main() -> None:
     figures["service_raw_engine_defaults_tps"] = service["raw_engine_defaults_tps"]
     figures["service_to_raw_defaults_ratio"] = service["ratio_to_raw_defaults"]
     print(f"service: {json.dumps(service)}", flush=True)
+    # A worker as deployed: every model converted (`ringkas models convert`).
     summarizer = ROOT / "var/same-shape/distilbart-cnn-12-6"
     build_summarizer_of_real_shape(summarizer)
+    summarizer = with_full_vocabulary(summarizer, summarizer.with_name(f"{summarizer.name}-vocab"))
+    ct2.convert("brief:en", settings.model_copy(update={"model_brief_en": str(summarizer)}))
     figures["worker_peak_rss_mb"] = worker_peak_rss_mb(
         {**env, "RINGKAS_MODEL_BRIEF_EN": str(summarizer)}
     )
@@ -373,11 +421,14 @@ def print_table(f: dict[str, Any], beams: int) -> None:
     rows = [
         ("transformers, greedy", f"{f['transformers_beam1_tps']:.0f} tok/s"),
         ("transformers, beam 4", f"{f['transformers_beam4_tps']:.0f} tok/s"),
-        ("CTranslate2 int8, greedy", f"{f['ct2_int8_beam1_tps']:.0f} tok/s"),
+        ("CTranslate2 int8, its defaults, greedy", f"{f['ct2_int8_defaults_beam1_tps']:.0f} tok/s"),
+        ("CTranslate2 int8, its defaults, beam 4", f"{f['ct2_int8_defaults_beam4_tps']:.0f} tok/s"),
+        ("CTranslate2 int8, Ringkas settings, greedy", f"{f['ct2_int8_beam1_tps']:.0f} tok/s"),
         (
-            "CTranslate2 int8, beam 4",
+            "CTranslate2 int8, Ringkas settings, beam 4",
             f"{f['ct2_int8_beam4_tps']:.0f} tok/s "
-            f"({f['ct2_int8_beam4_tps'] / f['transformers_beam4_tps']:.1f}× transformers)",
+            f"({f['ct2_int8_beam4_tps'] / f['transformers_beam4_tps']:.1f}× transformers, "
+            f"{f['ct2_int8_beam4_tps'] / f['ct2_int8_defaults_beam4_tps']:.2f}× its defaults)",
         ),
         (
             f"raw engine on the service's sentences, beam {beams}, service's options",
@@ -401,7 +452,10 @@ def print_table(f: dict[str, Any], beams: int) -> None:
             "worker finish → poll sees it, p50 / p95",
             f"{o['finish_to_poll_p50']:.1f} / {o['finish_to_poll_p95']:.1f} ms",
         ),
-        ("worker peak RSS (id→en, en→id, brief)", f"{f['worker_peak_rss_mb']:.0f} MB"),
+        (
+            "worker peak RSS (id→en, brief, en→id; used, CTranslate2)",
+            f"{f['worker_peak_rss_mb']:.0f} MB",
+        ),
     ]
     print(f"\n{f['machine']}; {f['tokens_per_sentence']} output tokens per sentence")
     for name, value in rows:
@@ -414,20 +468,19 @@ def _submit(http: httpx.Client, articles: list[dict[str, str]]) -> str:
     return str(response.json()["job_id"])
 
 
-def _wait(
-    http: httpx.Client, job_id: str, timeout_s: float = 1800, every_s: float = 0.2
-) -> dict[str, Any]:
-    """Polls as a client of a large job should: the light status every ``every_s``, then the
-    results once (both inside the timed run)."""
+def _wait(http: httpx.Client, job_id: str, timeout_s: float = 1800) -> dict[str, Any]:
+    """Waits as a client of a large job should: the status by long polling (``wait``), then
+    the results once (both inside the timed run)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        status = http.get(f"/v1/jobs/{job_id}", params={"results": "false"}).json()["status"]
+        status = http.get(
+            f"/v1/jobs/{job_id}", params={"results": "false", "wait": 30}, timeout=40
+        ).json()["status"]
         if status in ("succeeded", "failed", "partial"):
             job: dict[str, Any] = http.get(f"/v1/jobs/{job_id}").json()
             if status != "succeeded":
                 raise RuntimeError(f"job {job_id} ended {status}: {job['articles']}")
             return job
-        time.sleep(every_s)
     raise TimeoutError(f"job {job_id} did not finish in {timeout_s} s")
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import ctranslate2
 import torch
-from engines import build_summarizer_of_real_shape
+from engines import build_summarizer_of_real_shape, with_full_vocabulary
 
 from models import ct2
 from models.boilerplate import clean_article
@@ -43,24 +43,6 @@ BART_TOKENS_PER_WORD = 1.3
 # What BART's CNN/DailyMail summarizers decode with (besides beam 4 and their lengths).
 CNN_DECODING = {"no_repeat_ngram_size": 3, "length_penalty": 2.0}
 RUNS = [("transformers", 1), ("transformers", 2), ("ctranslate2", 1), ("ctranslate2", 2)]
-
-
-def with_full_vocabulary(model: Path, out: Path) -> Path:
-    """``model`` with a tokenizer as large as its embeddings, as CTranslate2 requires: the
-    demo tokenizer (2,000 tokens) that bench/engines.py gives it, padded with tokens that
-    never occur. The weights and configs are linked, not copied."""
-    from transformers import AutoConfig, AutoTokenizer
-
-    if (out / "tokenizer_config.json").is_file():
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ("config.json", "generation_config.json", "model.safetensors"):
-        (out / name).symlink_to((model / name).resolve())
-    tokenizer = AutoTokenizer.from_pretrained(model)
-    size = AutoConfig.from_pretrained(model).vocab_size
-    tokenizer.add_tokens([f"<unused_{i}>" for i in range(size - len(tokenizer))])
-    tokenizer.save_pretrained(out)
-    return out
 
 
 def english_tokens(seed: Path) -> int:

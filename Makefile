@@ -29,7 +29,7 @@ demo: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy models
+	$(VENV)/bin/mypy models ringkas service workers
 
 test: lint demo-models
 	$(PY) -m pytest

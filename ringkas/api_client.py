@@ -17,9 +17,8 @@ from typing import Any
 import httpx
 
 from ringkas.batch import Article, Processor, Record, failed, succeeded
+from ringkas.jobstore import ARTICLE_FINISHED, FINISHED
 
-ARTICLE_DONE = ("succeeded", "failed")
-JOB_DONE = ("succeeded", "failed", "partial")
 # Answers worth retrying: the server or a proxy in front of it is busy or restarting.
 RETRY_STATUS = (429, 502, 503, 504)
 # A job the API refuses with one of these is about its articles (too long, empty, …):
@@ -150,18 +149,18 @@ def api_processor(
         # A light poll first; the results are read only when there are new ones to write.
         light = get(job, results=False)
         new = any(
-            item["status"] in ARTICLE_DONE and int(item["index"]) not in job.written
+            item["status"] in ARTICLE_FINISHED and int(item["index"]) not in job.written
             for item in light["articles"]
         )
-        if not new and light["status"] not in JOB_DONE:
+        if not new and light["status"] not in FINISHED:
             return
         answer = get(job, results=True)
         for item in answer["articles"]:
             index = int(item["index"])
-            if item["status"] in ARTICLE_DONE and index not in job.written:
+            if item["status"] in ARTICLE_FINISHED and index not in job.written:
                 job.written.add(index)
                 yield _record(job.articles[index], item)
-        if answer["status"] in JOB_DONE:
+        if answer["status"] in FINISHED:
             # A finished job whose article is not finished would be a service bug; record
             # it rather than wait forever.
             for index, article in enumerate(job.articles):

@@ -33,8 +33,9 @@ from redis.retry import Retry
 
 ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
+# A job has finished when every article has; "partial": some succeeded, some failed.
 FINISHED: frozenset[JobStatus] = frozenset({"succeeded", "failed", "partial"})
-FINISHED: frozenset[str] = frozenset({"succeeded", "failed"})
+ARTICLE_FINISHED: frozenset[ArticleStatus] = frozenset({"succeeded", "failed"})
 KEY_PREFIX = "ringkas:job:"
 
 # Compare-and-set of one hash field: write only if the field still holds what the caller
@@ -96,7 +97,7 @@ class ArticleState:
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED
+        return self.status in ARTICLE_FINISHED
 
 
 @dataclass(frozen=True)
@@ -294,9 +295,10 @@ class JobStore:
         worker asks after every article it finishes)."""
         total = self._total(job_id)
         raws = self._redis.hmget(self.key(job_id), [f"state:{i}" for i in range(total)])
-        if None in raws:
+        states = [_state(raw, None) for raw in raws if raw is not None]
+        if len(states) < total:  # expired between the two reads
             raise JobNotFound(job_id)
-        return derive_status([_state(raw, None) for raw in raws])
+        return derive_status(states)
 
     def _total(self, job_id: str) -> int:
         """How many articles the job has; raises ``JobNotFound``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ringkas.jobstore import JobView
+from ringkas.jobstore import FINISHED, JobView
 
 # A running article whose sentences are all translated still has its brief to write: count
 # it as not quite done, so the ETA never reaches 0 while work remains.
@@ -48,7 +48,7 @@ def estimate(job: JobView, now: datetime) -> JobEstimate:
     fraction = done_units / total if total else 1.0
     starts = [_parse(a.state.started_at) for a in job.articles if a.state.started_at]
     elapsed = (now - min(starts)).total_seconds() if starts else None
-    if job.status in ("succeeded", "failed", "partial"):
+    if job.status in FINISHED:
         ends = [_parse(a.state.finished_at) for a in job.articles if a.state.finished_at]
         if starts and ends:
             elapsed = (max(ends) - min(starts)).total_seconds()

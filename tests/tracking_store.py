@@ -1,10 +1,18 @@
-"""A job store that remembers the jobs it created, so a test deletes exactly those."""
+"""Job-store helpers for tests: a store that remembers the jobs it created, and the writes a
+worker makes when a job's articles finish."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from ringkas.jobstore import ArticleInput, JobStore
+
+# Each way a job of two articles can finish: the job's status → its articles' outcomes.
+FINISHED_JOBS = {
+    "succeeded": ("succeeded", "succeeded"),
+    "failed": ("failed", "failed"),
+    "partial": ("succeeded", "failed"),
+}
 
 
 class TrackingJobStore(JobStore):
@@ -18,3 +26,14 @@ class TrackingJobStore(JobStore):
         job_id = super().create(articles, tasks, owner)
         self.created.append(job_id)
         return job_id
+
+
+def finish_articles(store: JobStore, job_id: str, outcomes: Sequence[str]) -> None:
+    """What a worker writes: article ``i`` started, then succeeded or failed as
+    ``outcomes[i]`` says."""
+    for index, outcome in enumerate(outcomes):
+        store.start(job_id, index)
+        if outcome == "succeeded":
+            store.succeed(job_id, index, {"brief": "A brief."})
+        else:
+            store.fail(job_id, index, "model is missing")

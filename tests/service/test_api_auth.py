@@ -9,6 +9,7 @@ import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from recording_queue import RecordingQueue
+from tracking_store import FINISHED_JOBS, finish_articles
 
 from ringkas.jobstore import JobStore
 from ringkas.keys import KeyStore
@@ -131,6 +132,27 @@ def test_unfinished_job_quota_is_429_with_retry_after(
     )
     # Another key has its own quota.
     assert keyed.post("/v1/jobs", json=JOB, headers=bearer(tokens["bob"])).status_code == 202
+
+
+@pytest.mark.parametrize(("status", "outcomes"), FINISHED_JOBS.items())
+def test_a_finished_job_frees_its_place_in_the_quota(
+    keyed: TestClient,
+    keyed_settings: Settings,
+    tokens: dict[str, str],
+    status: str,
+    outcomes: tuple[str, ...],
+) -> None:
+    headers = bearer(tokens["alice"])
+    two = {"articles": [{"text": "Halo dunia."}, {"text": "Apa kabar?"}]}
+    first = keyed.post("/v1/jobs", json=two, headers=headers).json()["job_id"]
+    assert keyed.post("/v1/jobs", json=JOB, headers=headers).status_code == 202
+    assert keyed.post("/v1/jobs", json=JOB, headers=headers).status_code == 429
+
+    store = JobStore.from_url(keyed_settings.redis_url, keyed_settings.job_ttl_s)
+    finish_articles(store, first, outcomes)
+
+    assert store.get(first).status == status
+    assert keyed.post("/v1/jobs", json=JOB, headers=headers).status_code == 202
 
 
 def test_request_rate_is_429_with_retry_after(keyed: TestClient, tokens: dict[str, str]) -> None:

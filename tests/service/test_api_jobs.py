@@ -16,7 +16,7 @@ import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from recording_queue import RecordingQueue
-from tracking_store import TrackingJobStore
+from tracking_store import FINISHED_JOBS, TrackingJobStore, finish_articles
 
 from ringkas.jobstore import JobNotFound, JobStore
 from ringkas.settings import Settings
@@ -119,16 +119,16 @@ def test_poll_shows_results_errors_and_derived_status(
     ]
 
 
+@pytest.mark.parametrize(("status", "outcomes"), FINISHED_JOBS.items())
 def test_wait_answers_as_soon_as_the_job_finishes(
-    client: TestClient, api_settings: Settings
+    client: TestClient, api_settings: Settings, status: str, outcomes: tuple[str, ...]
 ) -> None:
-    job_id = client.post("/v1/jobs", json={"articles": ARTICLES[:1]}).json()["job_id"]
+    job_id = client.post("/v1/jobs", json={"articles": ARTICLES}).json()["job_id"]
     store = JobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
 
-    def worker() -> None:  # finishes the article while the request waits
+    def worker() -> None:  # finishes the articles while the request waits
         time.sleep(0.5)
-        store.start(job_id, 0)
-        store.succeed(job_id, 0, {"brief": "A brief."})
+        finish_articles(store, job_id, outcomes)
 
     finisher = threading.Thread(target=worker)
     started = time.monotonic()
@@ -137,8 +137,8 @@ def test_wait_answers_as_soon_as_the_job_finishes(
     waited = time.monotonic() - started
     finisher.join()
 
-    assert job["status"] == "succeeded"
-    assert job["articles"][0]["result"] == {"brief": "A brief."}
+    assert job["status"] == status
+    assert [a["status"] for a in job["articles"]] == list(outcomes)
     assert 0.5 <= waited < 5  # not the whole 30 s
 
 

@@ -211,6 +211,13 @@ class Settings(BaseSettings):
     worker_max_tasks_per_child: int = Field(
         default=200, ge=1, description="Recycle a worker process after this many tasks (memory)."
     )
+    worker_concurrency: int = Field(
+        default=1,
+        ge=1,
+        description="Processes per Celery worker, each with its own models and "
+        "torch_threads threads (keep the product within the cores); `--concurrency` "
+        "overrides it.",
+    )
 
     @property
     def effective_broker_url(self) -> str:

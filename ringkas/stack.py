@@ -59,11 +59,12 @@ def start_worker(
     cwd: Path | None = None,
     celery_app: str = "workers.celery_app",
 ) -> ManagedProcess:
-    """Starts one Celery worker (one pool process) on both queues; its output goes to ``log``.
+    """Starts one Celery worker on both queues, with ``RINGKAS_WORKER_CONCURRENCY`` pool
+    processes (1 by default); its output goes to ``log``.
 
     ``celery_app`` is the ``-A`` module: the fault tests pass one that wraps the model layer.
     """
-    args = ["-A", celery_app, "worker", "--concurrency=1"]
+    args = ["-A", celery_app, "worker"]
     args += ["-Q", "ringkas.jobs,ringkas.sync", "--loglevel=INFO"]
     # A unique name, so it cannot clash with another worker on the same Redis; no syncing
     # with other workers at start (faster, and there is nothing to sync with).

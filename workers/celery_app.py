@@ -52,6 +52,7 @@ def make_celery(settings: Settings) -> Celery:
         task_soft_time_limit=settings.task_soft_time_limit_s,
         task_time_limit=settings.task_time_limit_s,
         worker_max_tasks_per_child=settings.worker_max_tasks_per_child,
+        worker_concurrency=settings.worker_concurrency,
         result_expires=RESULT_EXPIRES_S,
         task_serializer="json",
         result_serializer="json",

@@ -13,6 +13,7 @@ def test_reliability_settings() -> None:
         task_soft_time_limit_s=30,
         task_time_limit_s=40,
         worker_max_tasks_per_child=7,
+        worker_concurrency=3,
     )
     conf = make_celery(settings).conf
 
@@ -21,6 +22,7 @@ def test_reliability_settings() -> None:
     assert conf.worker_prefetch_multiplier == 1
     assert (conf.task_soft_time_limit, conf.task_time_limit) == (30, 40)
     assert conf.worker_max_tasks_per_child == 7
+    assert conf.worker_concurrency == 3
     assert conf.accept_content == ["json"] and conf.task_serializer == "json"
     assert conf.broker_connection_retry_on_startup
 

@@ -205,6 +205,7 @@ class CTranslate2Translator(PieceTranslator):
     """A converted Marian model run by CTranslate2, batched as the ``transformers`` backend."""
 
     backend = "ctranslate2"
+    batches_ahead_per_replica = 2  # decoded in CTranslate2's own threads
     _loaded: LoadedEngine
 
     def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:

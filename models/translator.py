@@ -146,6 +146,10 @@ class PieceTranslator:
     backend adds ``_start``, which hands one batch to its engine."""
 
     backend = ""
+    # Batches handed to the engine before the oldest is collected, per replica. An engine
+    # that decodes in the background then has the next batch queued when one ends; one
+    # that decodes in the calling thread (0) reports each batch's progress at once.
+    batches_ahead_per_replica = 0
 
     def __init__(self, loaded: Loaded, options: DecodingOptions) -> None:
         self._loaded = loaded
@@ -170,8 +174,8 @@ class PieceTranslator:
         results = PieceResults(owners, len(sentences), on_finished)
         lengths = [len(x) for x in ids]
         replicas = self._loaded.replicas
-        # Two batches per replica in flight: each has the next one queued when it finishes.
-        # More would only run on after an exception (a time limit) stops this call.
+        # More ahead would only run on after an exception (a time limit) stops this call.
+        ahead = self.batches_ahead_per_replica * replicas
         in_flight: deque[tuple[list[int], PendingBatch]] = deque()
         for batch in batches_by_tokens(lengths, self._options.max_batch_tokens, replicas):
             # batches are sorted longest first
@@ -179,7 +183,7 @@ class PieceTranslator:
                 lengths[batch[0]], self._loaded.max_source_tokens
             )
             in_flight.append((batch, self._start([ids[i] for i in batch], least, most)))
-            if len(in_flight) > 2 * replicas:
+            if len(in_flight) > ahead:
                 self._collect(*in_flight.popleft(), results)
         while in_flight:
             self._collect(*in_flight.popleft(), results)

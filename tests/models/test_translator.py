@@ -11,7 +11,7 @@ import pytest
 
 from models.loading import load_model
 from models.segment import split_paragraphs, split_sentences
-from models.translator import DecodingOptions, TransformersTranslator
+from models.translator import Decoded, DecodingOptions, TransformersTranslator
 from ringkas.settings import Settings
 
 SEED = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))[0]
@@ -97,3 +97,23 @@ def test_each_batch_reports_the_sentences_it_finished(settings: Settings) -> Non
     assert 0 in heard[0]  # the empty sentence has nothing to wait for
     # every sentence exactly once; batches go longest first, not in input order
     assert sorted(i for batch in heard for i in batch) == list(range(len(sentences)))
+
+
+class CountingTranslator(TransformersTranslator):
+    """Counts the batches it has generated."""
+
+    generated = 0
+
+    def _generate(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
+        self.generated += 1
+        return super()._generate(batch, least, most)
+
+
+def test_transformers_reports_each_batch_before_generating_the_next(settings: Settings) -> None:
+    options = DecodingOptions(num_beams=1, max_batch_tokens=64, fixed_output_tokens=24)
+    translator = CountingTranslator(load_model("translate:id-en", settings), options)
+    seen: list[int] = []
+    translator.translate_scored(seed_sentences()[:6], lambda _: seen.append(translator.generated))
+    # It decodes in the calling thread: holding a batch back would only delay its progress.
+    assert seen == list(range(1, translator.generated + 1))
+    assert translator.generated > 1  # several batches

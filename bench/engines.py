@@ -66,6 +66,16 @@ def seed_sentences() -> list[str]:
     return list(dict.fromkeys(sentences))
 
 
+def seed_articles(count: int) -> list[dict[str, str]]:
+    """``count`` articles for the API: the seeds, alternating."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    articles = []
+    for i in range(count):
+        title, body = seeds[i % len(seeds)].read_text(encoding="utf-8").split("\n", 1)
+        articles.append({"id": f"bench-{i}", "title": title, "text": body, "source_lang": "id"})
+    return articles
+
+
 def transformers_tps(settings: Settings, sentences: list[str], beams: int, tokens: int) -> float:
     import torch
 
@@ -167,11 +177,11 @@ def service_run(
     runs: list[dict[str, float]] = []
     with running_stack(env, log_dir) as stack, httpx.Client(base_url=stack.base_url) as http:
         # Warm-up: the worker loads its model on the first task.
-        _wait(http, _submit(http, articles[:1]))
+        wait_for_job(http, submit_job(http, articles[:1]))
         for _ in range(repeats):
             before = raw_engine_tps(settings, sentences, beams, tokens, "service")
             started = time.perf_counter()
-            job = _wait(http, _submit(http, articles))
+            job = wait_for_job(http, submit_job(http, articles))
             seconds = time.perf_counter() - started
             after = raw_engine_tps(settings, sentences, beams, tokens, "service")
             translated = [
@@ -217,7 +227,7 @@ def queue_overhead(http: httpx.Client, jobs: int = 30) -> dict[str, float]:
     to_start, to_seen = [], []
     for _ in range(jobs):
         submitted = datetime.now().astimezone()
-        job_id = _submit(http, [{"text": "Halo.", "source_lang": "id"}])
+        job_id = submit_job(http, [{"text": "Halo.", "source_lang": "id"}])
         while True:
             job = http.get(f"/v1/jobs/{job_id}").json()
             if job["status"] in ("succeeded", "failed", "partial"):
@@ -378,11 +388,7 @@ def main() -> None:
 
     # The service on real-shaped articles (the seeds, alternating), against the raw engine
     # on the same sentences with the same settings.
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    articles = []
-    for i in range(args.articles):
-        title, body = seeds[i % len(seeds)].read_text(encoding="utf-8").split("\n", 1)
-        articles.append({"id": f"bench-{i}", "title": title, "text": body, "source_lang": "id"})
+    articles = seed_articles(args.articles)
     service_env = {**env, "RINGKAS_NUM_BEAMS": str(args.service_beams)}
     with tempfile.TemporaryDirectory() as logs:
         service = service_run(
@@ -462,13 +468,13 @@ def print_table(f: dict[str, Any], beams: int) -> None:
         print(f"| {name:<66} | {value} |")
 
 
-def _submit(http: httpx.Client, articles: list[dict[str, str]]) -> str:
+def submit_job(http: httpx.Client, articles: list[dict[str, str]]) -> str:
     response = http.post("/v1/jobs", json={"articles": articles, "tasks": ["translate"]})
     response.raise_for_status()
     return str(response.json()["job_id"])
 
 
-def _wait(http: httpx.Client, job_id: str, timeout_s: float = 1800) -> dict[str, Any]:
+def wait_for_job(http: httpx.Client, job_id: str, timeout_s: float = 1800) -> dict[str, Any]:
     """Waits as a client of a large job should: the status by long polling (``wait``), then
     the results once (both inside the timed run)."""
     deadline = time.monotonic() + timeout_s

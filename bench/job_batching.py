@@ -29,22 +29,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from engines import ROOT, SHARED_MODEL, _submit, _wait, sentences_of  # bench/ is on the path
+from engines import (  # bench/ is the script's path
+    ROOT,
+    SHARED_MODEL,
+    seed_articles,
+    sentences_of,
+    submit_job,
+    wait_for_job,
+)
 
 from models import ct2
 from models.build import build_same_shape_marian
 from models.pipeline import translator_for
 from ringkas.settings import Settings
 from ringkas.stack import running_stack
-
-
-def seed_articles(count: int) -> list[dict[str, str]]:
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    articles = []
-    for i in range(count):
-        title, body = seeds[i % len(seeds)].read_text(encoding="utf-8").split("\n", 1)
-        articles.append({"id": f"bench-{i}", "title": title, "text": body, "source_lang": "id"})
-    return articles
 
 
 def translator_runs(
@@ -76,14 +74,14 @@ def service_run(
     total = len(sentences_of(articles)) * tokens
     with running_stack(env, log_dir) as stack, httpx.Client(base_url=stack.base_url) as http:
         # Warm-up: enough one-article jobs at once that every pool process loads its model.
-        for job_id in [_submit(http, articles[:1]) for _ in range(4)]:
-            _wait(http, job_id)
+        for job_id in [submit_job(http, articles[:1]) for _ in range(4)]:
+            wait_for_job(http, job_id)
         started = time.perf_counter()
-        _wait(http, _submit(http, articles))
+        wait_for_job(http, submit_job(http, articles))
         one_job = total / (time.perf_counter() - started)
         started = time.perf_counter()
-        for job_id in [_submit(http, [article]) for article in articles]:
-            _wait(http, job_id)
+        for job_id in [submit_job(http, [article]) for article in articles]:
+            wait_for_job(http, job_id)
         one_per_article = total / (time.perf_counter() - started)
         rss = group_rss_mb(stack.worker.pid)
     return {"one_job_tps": one_job, "one_article_jobs_tps": one_per_article, "worker_rss_mb": rss}

@@ -56,6 +56,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_MODEL = ROOT.parent / "shared" / "models" / "opus-mt-id-en"
 
 
+def ensure_same_shape_model(model: Path, source: Path = SHARED_MODEL) -> None:
+    """Builds a model of opus-mt-id-en's real shape (random weights) in ``model`` from the
+    config and tokenizer in ``source``, unless a model is there already."""
+    if not (model / "config.json").is_file():
+        print(f"building the same-shape model in {model} …", flush=True)
+        build_same_shape_marian(source, model)
+
+
+def settings_from_env(env: dict[str, str]) -> Settings:
+    """The settings that a process started with ``env`` reads (its ``RINGKAS_`` variables)."""
+    return Settings(
+        **{k.removeprefix("RINGKAS_").lower(): v for k, v in env.items() if "RINGKAS_" in k}
+    )
+
+
 def seed_sentences() -> list[str]:
     sentences = [
         s
@@ -343,9 +358,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/engines.json")
     args = parser.parse_args()
 
-    if not (args.model / "config.json").is_file():
-        print(f"building the same-shape model in {args.model} …", flush=True)
-        build_same_shape_marian(args.source, args.model)
+    ensure_same_shape_model(args.model, args.source)
     threads = os.cpu_count() or 1
     env = {
         "RINGKAS_MODEL_TRANSLATE_ID_EN": str(args.model.resolve()),
@@ -357,9 +370,7 @@ def main() -> None:
         "RINGKAS_JOB_TTL_S": "600",
         "HF_HUB_OFFLINE": "1",
     }
-    settings = Settings(
-        **{k.removeprefix("RINGKAS_").lower(): v for k, v in env.items() if "RINGKAS_" in k}
-    )
+    settings = settings_from_env(env)
     ct2.convert("translate:id-en", settings)
 
     sentences = seed_sentences()[:48]

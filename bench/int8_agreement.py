@@ -22,10 +22,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engines import ROOT, SHARED_MODEL, seed_sentences  # bench/ is the script's path
+from engines import ROOT, ensure_same_shape_model, seed_sentences  # bench/ is the script's path
 
 from models import ct2
-from models.build import build_same_shape_marian
 from models.loading import load_model
 from models.translator import DecodingOptions, TransformersTranslator
 from ringkas.settings import Settings
@@ -54,9 +53,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "var/same-shape/opus-mt-id-en")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/int8_agreement.json")
     args = parser.parse_args()
-    if not (args.model / "config.json").is_file():
-        print(f"building the same-shape model in {args.model} …", flush=True)
-        build_same_shape_marian(SHARED_MODEL, args.model)
+    ensure_same_shape_model(args.model)
 
     base = Settings(
         model_translate_id_en=str(args.model.resolve()),

@@ -31,15 +31,15 @@ from typing import Any
 import httpx
 from engines import (  # bench/ is the script's path
     ROOT,
-    SHARED_MODEL,
+    ensure_same_shape_model,
     seed_articles,
     sentences_of,
+    settings_from_env,
     submit_job,
     wait_for_job,
 )
 
 from models import ct2
-from models.build import build_same_shape_marian
 from models.pipeline import translator_for
 from ringkas.settings import Settings
 from ringkas.stack import running_stack
@@ -109,9 +109,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each; medians count")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/job_batching.json")
     args = parser.parse_args()
-    if not (args.model / "config.json").is_file():
-        print(f"building the same-shape model in {args.model} …", flush=True)
-        build_same_shape_marian(SHARED_MODEL, args.model)
+    ensure_same_shape_model(args.model)
 
     cores = os.cpu_count() or 1
     env = {
@@ -123,9 +121,7 @@ def main() -> None:
         "RINGKAS_JOB_TTL_S": "600",
         "HF_HUB_OFFLINE": "1",
     }
-    settings = Settings(
-        **{k.removeprefix("RINGKAS_").lower(): v for k, v in env.items() if "RINGKAS_" in k}
-    )
+    settings = settings_from_env(env)
     ct2.convert("translate:id-en", settings)
     articles = seed_articles(args.articles)
 

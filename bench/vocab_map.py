@@ -23,9 +23,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from engines import ROOT, SHARED_MODEL, seed_sentences  # bench/ is the script's path
-
-from models.build import build_same_shape_marian
+from engines import ROOT, ensure_same_shape_model, seed_sentences  # bench/ is on the path
 
 DATA = ROOT.parent / "shared" / "data"
 
@@ -95,8 +93,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/vocab_map.json")
     args = parser.parse_args()
 
-    if not (args.model / "config.json").is_file():
-        build_same_shape_marian(SHARED_MODEL, args.model)
+    ensure_same_shape_model(args.model)
     tokenizer = MarianTokenizer.from_pretrained(args.model)
     sources = (DATA / "flores-dev.id").read_text(encoding="utf-8").splitlines()
     targets = (DATA / "flores-dev.en").read_text(encoding="utf-8").splitlines()

@@ -16,4 +16,4 @@ COPY seeds ./seeds
 RUN pip install .
 
 EXPOSE 8000
-CMD ["uvicorn", "service.app:app", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "ringkas.service.app:app", "--host", "0.0.0.0", "--port", "8000"]

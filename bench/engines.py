@@ -42,13 +42,13 @@ from typing import Any, Literal
 import ctranslate2
 import httpx
 
-from models import ct2
-from models.batching import batch_budget
-from models.boilerplate import clean_article
-from models.build import build_same_shape_marian
-from models.loading import load_model
-from models.registry import model_spec
-from models.segment import split_paragraphs, split_sentences
+from ringkas.models import ct2
+from ringkas.models.batching import batch_budget
+from ringkas.models.boilerplate import clean_article
+from ringkas.models.build import build_same_shape_marian
+from ringkas.models.loading import load_model
+from ringkas.models.registry import model_spec
+from ringkas.models.segment import split_paragraphs, split_sentences
 from ringkas.settings import Settings
 from ringkas.stack import running_stack
 

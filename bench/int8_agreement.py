@@ -24,9 +24,9 @@ from typing import Any
 
 from engines import ROOT, ensure_same_shape_model, seed_sentences  # bench/ is the script's path
 
-from models import ct2
-from models.loading import load_model
-from models.translator import DecodingOptions, TransformersTranslator
+from ringkas.models import ct2
+from ringkas.models.loading import load_model
+from ringkas.models.translator import DecodingOptions, TransformersTranslator
 from ringkas.settings import Settings
 
 

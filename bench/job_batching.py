@@ -39,8 +39,8 @@ from engines import (  # bench/ is the script's path
     wait_for_job,
 )
 
-from models import ct2
-from models.pipeline import translator_for
+from ringkas.models import ct2
+from ringkas.models.pipeline import translator_for
 from ringkas.settings import Settings
 from ringkas.stack import running_stack
 

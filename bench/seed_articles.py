@@ -21,10 +21,10 @@ from pathlib import Path
 
 import torch
 
-from models import ct2
-from models.build import build_same_shape_marian
-from models.loading import load_model
-from models.pipeline import ArticleRequest, process_article
+from ringkas.models import ct2
+from ringkas.models.build import build_same_shape_marian
+from ringkas.models.loading import load_model
+from ringkas.models.pipeline import ArticleRequest, process_article
 from ringkas.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -134,7 +134,7 @@ def percentile(values: list[float], q: float) -> float:
 
 @contextlib.contextmanager
 def local_stack(redis_url: str) -> Iterator[str]:
-    from models.build import build_demo_models, demo_model_env
+    from ringkas.models.build import build_demo_models, demo_model_env
     from ringkas.stack import running_stack
 
     models = ROOT / "var" / "demo-models"

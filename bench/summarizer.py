@@ -30,10 +30,10 @@ import ctranslate2
 import torch
 from engines import build_summarizer_of_real_shape, with_full_vocabulary
 
-from models import ct2
-from models.boilerplate import clean_article
-from models.loading import load_model
-from models.summarizer import BriefOptions, Seq2SeqSummarizer, TransformersSummarizer
+from ringkas.models import ct2
+from ringkas.models.boilerplate import clean_article
+from ringkas.models.loading import load_model
+from ringkas.models.summarizer import BriefOptions, Seq2SeqSummarizer, TransformersSummarizer
 from ringkas.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from models.segment import split_paragraphs
+from ringkas.models.segment import split_paragraphs
 
 RULES_FILE = Path(__file__).with_name("boilerplate_rules.toml")
 KINDS = ("dateline_prefix", "byline", "caption", "footer", "footer_cut")

@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from models.build import is_demo_model
-from models.errors import ModelNotConverted, ModelUnavailable
-from models.registry import lookup, model_spec
-from models.summarizer import Seq2SeqSummarizer
-from models.translator import Decoded, PendingBatch, PieceTranslator
+from ringkas.models.build import is_demo_model
+from ringkas.models.errors import ModelNotConverted, ModelUnavailable
+from ringkas.models.registry import lookup, model_spec
+from ringkas.models.summarizer import Seq2SeqSummarizer
+from ringkas.models.translator import Decoded, PendingBatch, PieceTranslator
 from ringkas.settings import Settings
 
 ORIGIN_FILE = "ringkas_origin.json"

@@ -11,7 +11,7 @@ baseline.
 
 from __future__ import annotations
 
-from models.segment import split_paragraphs, split_sentences
+from ringkas.models.segment import split_paragraphs, split_sentences
 
 LEAD_BONUS = 0.2
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from models.translator import DecodingOptions, FinishedCallback, Translation, Translator
+from ringkas.models.translator import DecodingOptions, FinishedCallback, Translation, Translator
 
 _WORD = re.compile(r"\w+")
 _PLACEHOLDER = re.compile(r"\{\d+\}")

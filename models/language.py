@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from models.errors import UnsupportedLanguage
+from ringkas.models.errors import UnsupportedLanguage
 
 SUPPORTED = ("id", "en")
 # Languages whose probability counts towards a supported one.

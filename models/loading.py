@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from models.build import is_demo_model
-from models.errors import ModelUnavailable
-from models.registry import lookup, model_spec
+from ringkas.models.build import is_demo_model
+from ringkas.models.errors import ModelUnavailable
+from ringkas.models.registry import lookup, model_spec
 from ringkas.settings import Settings
 
 

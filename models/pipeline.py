@@ -14,18 +14,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from models.boilerplate import CleanArticle, clean_article, load_rules
-from models.errors import ModelError, UnsupportedLanguage
-from models.extractive import extractive_brief
-from models.guard import guarded_translate, stricter
-from models.language import detect_source_language
-from models.loading import load_model
-from models.numbers import check_numbers
-from models.protect import load_glossary, protect, restore
-from models.registry import translation_key
-from models.segment import split_paragraphs, split_sentences
-from models.summarizer import BriefOptions, Summarizer, TransformersSummarizer, trim_brief
-from models.translator import (
+from ringkas.models.boilerplate import CleanArticle, clean_article, load_rules
+from ringkas.models.errors import ModelError, UnsupportedLanguage
+from ringkas.models.extractive import extractive_brief
+from ringkas.models.guard import guarded_translate, stricter
+from ringkas.models.language import detect_source_language
+from ringkas.models.loading import load_model
+from ringkas.models.numbers import check_numbers
+from ringkas.models.protect import load_glossary, protect, restore
+from ringkas.models.registry import translation_key
+from ringkas.models.segment import split_paragraphs, split_sentences
+from ringkas.models.summarizer import BriefOptions, Summarizer, TransformersSummarizer, trim_brief
+from ringkas.models.translator import (
     DecodingOptions,
     FinishedCallback,
     TransformersTranslator,
@@ -527,7 +527,7 @@ def summarizer_for(settings: Settings, options: BriefOptions) -> Summarizer:
         ModelNotConverted: backend ``ctranslate2`` and the summarizer is not converted.
         ModelUnavailable: a summarizer that cannot be loaded.
     """
-    from models import ct2
+    from ringkas.models import ct2
 
     engine = ct2.engine_for("brief:en", settings, settings.brief_backend)
     if engine is not None:
@@ -546,7 +546,7 @@ def translator_for(source_lang: str, target_lang: str, settings: Settings) -> Tr
         repetition_penalty=settings.repetition_penalty,
         fixed_output_tokens=settings.bench_fixed_output_tokens,
     )
-    from models import ct2
+    from ringkas.models import ct2
 
     engine = ct2.engine_for(key, settings, settings.translate_backend)
     if engine is not None:

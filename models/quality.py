@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from models.boilerplate import clean_article
-from models.extractive import extractive_brief, lead_brief
-from models.loading import load_model
-from models.numbers import check_numbers, find_numbers
-from models.segment import split_paragraphs, split_sentences
-from models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
+from ringkas.models.boilerplate import clean_article
+from ringkas.models.extractive import extractive_brief, lead_brief
+from ringkas.models.loading import load_model
+from ringkas.models.numbers import check_numbers, find_numbers
+from ringkas.models.segment import split_paragraphs, split_sentences
+from ringkas.models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
 from ringkas.settings import Settings
 
 
@@ -81,7 +81,7 @@ def evaluate_translation(
     limit: int | None = None,
 ) -> dict[str, Any]:
     """Translates the first ``limit`` lines of ``source_file`` and scores them."""
-    from models.pipeline import target_of, translate_sentences, translator_for
+    from ringkas.models.pipeline import target_of, translate_sentences, translator_for
 
     sources = source_file.read_text(encoding="utf-8").splitlines()[:limit]
     references = reference_file.read_text(encoding="utf-8").splitlines()[:limit]
@@ -106,7 +106,7 @@ def evaluate_briefs(
 ) -> dict[str, Any]:
     """Scores the brief (abstractive, back-translated to Indonesian), lead-3 and the
     extractive brief against the human summaries of a ``news-dev.jsonl``-shaped file."""
-    from models.pipeline import translate_sentences, translator_for
+    from ringkas.models.pipeline import translate_sentences, translator_for
 
     lines = news_file.read_text(encoding="utf-8").splitlines()
     articles = [json.loads(line) for line in lines if line.strip()][:limit]

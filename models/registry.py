@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.errors import UnknownModel, UnsupportedLanguage
+from ringkas.models.errors import UnknownModel, UnsupportedLanguage
 from ringkas.settings import Settings
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from models.chunking import pack
-from models.loading import Loaded, LoadedModel
-from models.segment import split_paragraphs, split_sentences
+from ringkas.models.chunking import pack
+from ringkas.models.loading import Loaded, LoadedModel
+from ringkas.models.segment import split_paragraphs, split_sentences
 
 
 class Summarizer(Protocol):

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self
 
-from models.batching import batches_by_tokens
-from models.chunking import split_to_fit
-from models.loading import Loaded, LoadedModel
+from ringkas.models.batching import batches_by_tokens
+from ringkas.models.chunking import split_to_fit
+from ringkas.models.loading import Loaded, LoadedModel
 
 FinishedCallback = Callable[[list[int]], None]
 """Hears, after each batch, the indices of the sentences that batch finished (every piece

@@ -383,8 +383,8 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
 
     def process(articles: Iterable[Article]) -> Iterator[Record]:
         # Imported here: loading the model layer pulls in torch and transformers.
-        from models.errors import ModelUnavailable, UnknownModel
-        from models.pipeline import ArticleOutcome, ArticleRequest, process_articles
+        from ringkas.models.errors import ModelUnavailable, UnknownModel
+        from ringkas.models.pipeline import ArticleOutcome, ArticleRequest, process_articles
 
         def alone(request: ArticleRequest) -> ArticleOutcome | Exception:
             try:

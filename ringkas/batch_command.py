@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 import typer
 
-from models.errors import ModelError  # light: no torch
 from ringkas.api_client import ApiError, api_processor, check_ready
 from ringkas.batch import (
     LANGUAGES,
@@ -31,6 +30,7 @@ from ringkas.batch import (
     parse_tasks,
     run_batch,
 )
+from ringkas.models.errors import ModelError  # light: no torch
 from ringkas.report import write_markdown
 from ringkas.settings import Settings, get_settings
 

@@ -25,7 +25,7 @@ def build_demo(
     force: Annotated[bool, typer.Option(help="Rebuild even if the folder is complete.")] = False,
 ) -> None:
     """Build tiny random-weight models (id→en, en→id, brief) that run without a model hub."""
-    from models.build import build_demo_models, demo_model_env
+    from ringkas.models.build import build_demo_models, demo_model_env
 
     build_demo_models(out, force=force)
     typer.echo(f"Demo models (random weights, output is gibberish) in {out}. To use them:")
@@ -38,9 +38,9 @@ def convert(
     force: Annotated[bool, typer.Option(help="Convert again even if cached.")] = False,
 ) -> None:
     """Convert the translation and summarizer models to CTranslate2 (RINGKAS_CT2_QUANTIZATION)."""
-    from models import ct2
-    from models.errors import ModelError
-    from models.registry import REGISTRY
+    from ringkas.models import ct2
+    from ringkas.models.errors import ModelError
+    from ringkas.models.registry import REGISTRY
     from ringkas.settings import get_settings
 
     settings = get_settings()
@@ -63,7 +63,7 @@ def build_same_shape(
     ),
 ) -> None:
     """Build a random-weight Marian model of a real model's size, for benchmarks."""
-    from models.build import build_same_shape_marian
+    from ringkas.models.build import build_same_shape_marian
 
     build_same_shape_marian(source, out)
     typer.echo(f"Same-shape model (random weights) in {out}")
@@ -160,7 +160,7 @@ def quality(
     """Score the translation model (chrF, BLEU, number fidelity) and the briefs (ROUGE)."""
     import json
 
-    from models.quality import evaluate_briefs, evaluate_translation, format_report
+    from ringkas.models.quality import evaluate_briefs, evaluate_translation, format_report
     from ringkas.settings import get_settings
 
     settings = get_settings()

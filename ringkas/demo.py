@@ -2,7 +2,7 @@
 
 Everything runs for real and is set up here: the demo models (built once, unless the user
 points RINGKAS_MODEL_* elsewhere), Redis (the configured one, or an embedded one when it
-does not answer), a uvicorn serving ``service.app:app`` and a Celery worker, both child
+does not answer), a uvicorn serving ``ringkas.service.app:app`` and a Celery worker, both child
 processes logging to ``out/demo/``. The articles then go through ``ringkas batch``'s own
 code over HTTP. Whatever happens (an error, Ctrl-C, SIGTERM), the children and the embedded
 Redis are stopped before the command returns.
@@ -56,7 +56,7 @@ def demo_model_overrides(
     user means); only the ones left at their hub-id defaults are pointed at the demo models,
     which are built first if they are not there yet.
     """
-    from models.build import DEMO_ENV, build_demo_models, demo_model_env
+    from ringkas.models.build import DEMO_ENV, build_demo_models, demo_model_env
 
     user_set = {
         env_name

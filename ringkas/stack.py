@@ -1,4 +1,4 @@
-"""The Ringkas stack as child processes: uvicorn serving ``service.app:app`` and a Celery worker.
+"""The Ringkas stack as child processes: uvicorn (``ringkas.service.app:app``) and a Celery worker.
 
 ``ringkas demo`` starts it with ``start_services``; the tests start one for the whole session
 with ``running_stack``::
@@ -36,13 +36,14 @@ def readyz_check(base_url: str) -> Callable[[], bool]:
 def start_services(
     port: int, env: Mapping[str, str], out_dir: Path, cwd: Path | None = None
 ) -> list[ManagedProcess]:
-    """Starts uvicorn (``service.app:app``, on ``port``) and a Celery worker; logs in ``out_dir``.
+    """Starts uvicorn (``ringkas.service.app:app``, on ``port``) and a Celery worker; logs in
+    ``out_dir``.
 
     ``env`` is their whole environment. They run in ``cwd`` (default: the current folder), so
     relative paths in the settings mean the same to them.
     """
     cwd = cwd or Path.cwd()
-    api_args = ["service.app:app", "--host", "127.0.0.1", "--port", str(port)]
+    api_args = ["ringkas.service.app:app", "--host", "127.0.0.1", "--port", str(port)]
     python = sys.executable
     return [
         ManagedProcess(
@@ -57,7 +58,7 @@ def start_worker(
     log: Path,
     name: str | None = None,
     cwd: Path | None = None,
-    celery_app: str = "workers.celery_app",
+    celery_app: str = "ringkas.workers.celery_app",
 ) -> ManagedProcess:
     """Starts one Celery worker on both queues, with ``RINGKAS_WORKER_CONCURRENCY`` pool
     processes (1 by default); its output goes to ``log``.

@@ -14,14 +14,14 @@ from fastapi import FastAPI
 from ringkas.jobstore import JobStore
 from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
+from ringkas.service import metrics, web
+from ringkas.service.auth import install_access
+from ringkas.service.bodylimit import BodySizeLimit
+from ringkas.service.errors import install_error_handlers
+from ringkas.service.limits import limits_text
+from ringkas.service.queue import TaskQueue
+from ringkas.service.routes import router
 from ringkas.settings import Settings, get_settings
-from service import metrics, web
-from service.auth import install_access
-from service.bodylimit import BodySizeLimit
-from service.errors import install_error_handlers
-from service.limits import limits_text
-from service.queue import TaskQueue
-from service.routes import router
 
 DESCRIPTION = """\
 Indonesian ↔ English news translation and short English briefs.

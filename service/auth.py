@@ -21,9 +21,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ringkas.jobstore import JobNotFound, JobStore
 from ringkas.keys import KeyStore
+from ringkas.service.errors import ApiError
+from ringkas.service.ratelimit import RateLimiter
 from ringkas.settings import Settings
-from service.errors import ApiError
-from service.ratelimit import RateLimiter
 
 logger = logging.getLogger("ringkas.auth")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import envelope
+from ringkas.service.errors import envelope
 
 
 def too_large_message(limit: int) -> str:

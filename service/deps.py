@@ -11,8 +11,8 @@ from fastapi import Request
 
 from ringkas.jobstore import JobStore
 from ringkas.metrics import MetricsStore
+from ringkas.service.queue import TaskQueue
 from ringkas.settings import Settings
-from service.queue import TaskQueue
 
 
 def get_settings(request: Request) -> Settings:

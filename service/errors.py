@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringkas.jobstore import JobNotFound
-from workers.errors import SyncTaskError
+from ringkas.workers.errors import SyncTaskError
 
 logger = logging.getLogger(__name__)
 

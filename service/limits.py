@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ringkas.service.errors import ApiError
+from ringkas.service.schemas import JobRequest, TranslateRequest
 from ringkas.settings import Settings
-from service.errors import ApiError
-from service.schemas import JobRequest, TranslateRequest
 
 
 def _too_long(loc: str, length: int, limit: int, hint: str = "") -> dict[str, Any]:

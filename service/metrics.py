@@ -22,8 +22,8 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from ringkas.metrics import MetricsStore
-from service.queue import BROKER_ERRORS, TaskQueue
-from workers.celery_app import JOBS_QUEUE, SYNC_QUEUE
+from ringkas.service.queue import BROKER_ERRORS, TaskQueue
+from ringkas.workers.celery_app import JOBS_QUEUE, SYNC_QUEUE
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import redis.exceptions
 from celery import Celery
 
 from ringkas.settings import Settings
-from workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, make_celery
-from workers.errors import SyncTaskError
+from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, make_celery
+from ringkas.workers.errors import SyncTaskError
 
 # What a publish raises when the broker is unreachable.
 BROKER_ERRORS: tuple[type[Exception], ...] = (

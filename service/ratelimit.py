@@ -15,7 +15,7 @@ from collections.abc import Callable
 import redis
 
 from ringkas.jobstore import FINISHED, JobNotFound, JobStore
-from service.errors import ApiError
+from ringkas.service.errors import ApiError
 
 RATE_PREFIX = "ringkas:ratelimit:"
 ACTIVE_PREFIX = "ringkas:activejobs:"

@@ -20,12 +20,11 @@ from fastapi.responses import JSONResponse
 from ringkas.jobstore import ArticleInput, JobStore, JobView
 from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
-from ringkas.settings import Settings
-from service import limits
-from service.auth import AccessDep
-from service.deps import get_metrics, get_queue, get_settings, get_store
-from service.errors import ApiError
-from service.queue import (
+from ringkas.service import limits
+from ringkas.service.auth import AccessDep
+from ringkas.service.deps import get_metrics, get_queue, get_settings, get_store
+from ringkas.service.errors import ApiError
+from ringkas.service.queue import (
     BROKER_ERRORS,
     QueueUnavailable,
     TaskQueue,
@@ -33,7 +32,7 @@ from service.queue import (
     WorkerTimeout,
     group_articles,
 )
-from service.schemas import (
+from ringkas.service.schemas import (
     ErrorOut,
     Health,
     JobAccepted,
@@ -43,7 +42,8 @@ from service.schemas import (
     TranslateOut,
     TranslateRequest,
 )
-from service.waiting import wait_until_finished
+from ringkas.service.waiting import wait_until_finished
+from ringkas.settings import Settings
 
 router = APIRouter()
 logger = logging.getLogger("ringkas.api")

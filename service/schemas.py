@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from service.textnorm import clean_field, normalise_field
+from ringkas.service.textnorm import clean_field, normalise_field
 
 Language = Literal["id", "en"]
 TaskName = Literal["translate", "brief", "brief_id"]

@@ -30,7 +30,7 @@ TEST_REDIS_URL = os.environ.get("RINGKAS_TEST_REDIS_URL", "redis://127.0.0.1:637
 
 @pytest.fixture(scope="session")
 def demo_models_dir() -> Path:
-    from models.build import build_demo_models
+    from ringkas.models.build import build_demo_models
 
     out = ROOT / "var" / "demo-models"
     build_demo_models(out)  # no-op when already complete
@@ -40,7 +40,7 @@ def demo_models_dir() -> Path:
 @pytest.fixture(scope="session")
 def demo_env(demo_models_dir: Path) -> dict[str, str]:
     """Environment variables that point every model setting at the demo models."""
-    from models.build import demo_model_env
+    from ringkas.models.build import demo_model_env
 
     return {**demo_model_env(demo_models_dir), "RINGKAS_REDIS_URL": TEST_REDIS_URL}
 

@@ -39,7 +39,7 @@ def make_celery(settings: Settings) -> Celery:
         "ringkas",
         broker=settings.effective_broker_url,
         backend=settings.redis_url,
-        include=["workers.tasks"],
+        include=["ringkas.workers.tasks"],
     )
     app.conf.update(
         # A message is acknowledged only after its task ran, and a worker killed mid-task

@@ -23,10 +23,10 @@ from celery.utils.log import get_task_logger
 
 from ringkas.jobstore import ArticleState, JobNotFound, JobStore
 from ringkas.settings import get_settings
-from workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, app
-from workers.errors import SyncTaskError
-from workers.metered_store import MeteredJobStore
-from workers.progress import ThrottledProgress
+from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, app
+from ringkas.workers.errors import SyncTaskError
+from ringkas.workers.metered_store import MeteredJobStore
+from ringkas.workers.progress import ThrottledProgress
 
 logger = get_task_logger(__name__)
 
@@ -193,8 +193,8 @@ def _unfinished(
 
 def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
     """Runs the model layer on started articles and stores each one's outcome."""
-    from models.pipeline import TASKS, ArticleRequest
-    from models.pipeline import process_articles as run_pipeline
+    from ringkas.models.pipeline import TASKS, ArticleRequest
+    from ringkas.models.pipeline import process_articles as run_pipeline
 
     requests = []
     for index in indices:
@@ -228,8 +228,8 @@ def translate_text(
     text: str, source_lang: str | None, glossary: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Translates a short text for ``POST /v1/translate``; returns the model layer's dict."""
-    from models.errors import ModelError, UnsupportedLanguage
-    from models.pipeline import translate_text as run_translate
+    from ringkas.models.errors import ModelError, UnsupportedLanguage
+    from ringkas.models.pipeline import translate_text as run_translate
 
     try:
         return run_translate(text, source_lang, get_settings(), glossary)

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from models.boilerplate import clean_article
+from ringkas.models.boilerplate import clean_article
 from ringkas.settings import Settings
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))

@@ -105,7 +105,7 @@ class FaultStack:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.processes: list[ManagedProcess] = []
-        args = ["-m", "uvicorn", "service.app:app", "--host", "127.0.0.1", "--port"]
+        args = ["-m", "uvicorn", "ringkas.service.app:app", "--host", "127.0.0.1", "--port"]
         self.api = ManagedProcess(
             "API", [sys.executable, *args, str(self.port)], log_dir / "api.log", self.env, ROOT
         )

@@ -26,14 +26,14 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-import models.pipeline
-import workers.tasks  # noqa: F401  (registers the tasks on the app)
+import ringkas.workers.tasks  # noqa: F401  (registers the tasks on the app)
+from ringkas.models import pipeline
 from ringkas.settings import Settings, get_settings
-from workers.celery_app import app
+from ringkas.workers.celery_app import app
 
 __all__ = ["app", "runs_key"]
 
-_real_process_articles = models.pipeline.process_articles
+_real_process_articles = pipeline.process_articles
 
 
 def runs_key(text: str) -> str:
@@ -59,4 +59,4 @@ def _faulty_process_articles(
     return outcomes
 
 
-models.pipeline.process_articles = _faulty_process_articles
+pipeline.process_articles = _faulty_process_articles

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.batching import batch_budget, batches_by_tokens
+from ringkas.models.batching import batch_budget, batches_by_tokens
 
 
 def test_sorted_longest_first_within_budget() -> None:

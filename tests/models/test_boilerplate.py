@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from models.boilerplate import RULES_FILE, clean_article, load_rules
+from ringkas.models.boilerplate import RULES_FILE, clean_article, load_rules
 
 BODY = "Dalam beberapa bulan ke depan, Twitter akan membuka kantor di Jakarta."
 

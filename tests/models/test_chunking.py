@@ -1,4 +1,4 @@
-from models.chunking import pack, split_to_fit
+from ringkas.models.chunking import pack, split_to_fit
 
 
 def words(text: str) -> int:

@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from models import ct2
-from models.errors import ModelNotConverted
-from models.loading import load_model
-from models.pipeline import ArticleRequest, process_article
-from models.segment import split_paragraphs, split_sentences
-from models.summarizer import BriefOptions, TransformersSummarizer
-from models.translator import DecodingOptions, TransformersTranslator
 from ringkas.cli import app
+from ringkas.models import ct2
+from ringkas.models.errors import ModelNotConverted
+from ringkas.models.loading import load_model
+from ringkas.models.pipeline import ArticleRequest, process_article
+from ringkas.models.segment import split_paragraphs, split_sentences
+from ringkas.models.summarizer import BriefOptions, TransformersSummarizer
+from ringkas.models.translator import DecodingOptions, TransformersTranslator
 from ringkas.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """The extractive brief and the lead baseline."""
 
-from models.extractive import extractive_brief, lead_brief
+from ringkas.models.extractive import extractive_brief, lead_brief
 
 ARTICLE = (
     "Twitter will open an office in Jakarta in the coming months.\n"

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from models.guard import guarded_translate, is_echo, is_looping, stricter
-from models.translator import DecodingOptions, FinishedCallback, Translation
+from ringkas.models.guard import guarded_translate, is_echo, is_looping, stricter
+from ringkas.models.translator import DecodingOptions, FinishedCallback, Translation
 
 
 @pytest.mark.parametrize(

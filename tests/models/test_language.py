@@ -2,8 +2,8 @@
 
 import pytest
 
-from models.errors import UnsupportedLanguage
-from models.language import detect, detect_source_language
+from ringkas.models.errors import UnsupportedLanguage
+from ringkas.models.language import detect, detect_source_language
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.numbers import check_numbers, find_numbers, render
+from ringkas.models.numbers import check_numbers, find_numbers, render
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from models.boilerplate import clean_article
-from models.errors import UnsupportedLanguage
-from models.pipeline import ArticleRequest, process_article, process_articles, translate_text
-from models.segment import split_paragraphs, split_sentences
+from ringkas.models.boilerplate import clean_article
+from ringkas.models.errors import UnsupportedLanguage
+from ringkas.models.pipeline import (
+    ArticleRequest,
+    process_article,
+    process_articles,
+    translate_text,
+)
+from ringkas.models.segment import split_paragraphs, split_sentences
 from ringkas.settings import Settings
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
@@ -182,7 +187,7 @@ def test_brief_falls_back_to_extractive_when_the_summarizer_is_missing(
 def test_brief_falls_back_when_the_summarizer_says_nothing(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from models import summarizer
+    from ringkas.models import summarizer
 
     monkeypatch.setattr(summarizer.TransformersSummarizer, "summarize", lambda self, text: "")
     text = "Twitter will open an office in Jakarta.\nThe office will work with media."

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from models.protect import Span, load_glossary, parse_glossary, protect, restore
+from ringkas.models.protect import Span, load_glossary, parse_glossary, protect, restore
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 import sacrebleu
 from typer.testing import CliRunner
 
-from models.quality import evaluate_translation, rouge_scores, translation_scores
 from ringkas.cli import app
+from ringkas.models.quality import evaluate_translation, rouge_scores, translation_scores
 from ringkas.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

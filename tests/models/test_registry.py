@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from models.errors import ModelUnavailable, UnknownModel, UnsupportedLanguage
-from models.loading import load_model
-from models.registry import lookup, model_spec, translation_key
+from ringkas.models.errors import ModelUnavailable, UnknownModel, UnsupportedLanguage
+from ringkas.models.loading import load_model
+from ringkas.models.registry import lookup, model_spec, translation_key
 from ringkas.settings import Settings
 
 
@@ -79,7 +79,7 @@ def test_same_shape_builder_keeps_the_real_configuration(tmp_path: Path) -> None
     import json
     import shutil
 
-    from models.build import build_same_shape_marian, is_demo_model
+    from ringkas.models.build import build_same_shape_marian, is_demo_model
 
     real = Path(__file__).resolve().parents[3] / "shared" / "models" / "opus-mt-id-en"
     if not real.is_dir():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from models.segment import split_paragraphs, split_sentences
+from ringkas.models.segment import split_paragraphs, split_sentences
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 

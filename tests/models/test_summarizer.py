@@ -3,8 +3,8 @@ from dataclasses import replace
 
 import pytest
 
-from models.loading import load_model
-from models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
+from ringkas.models.loading import load_model
+from ringkas.models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
 from ringkas.settings import Settings
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from models.loading import load_model
-from models.segment import split_paragraphs, split_sentences
-from models.translator import Decoded, DecodingOptions, TransformersTranslator
+from ringkas.models.loading import load_model
+from ringkas.models.segment import split_paragraphs, split_sentences
+from ringkas.models.translator import Decoded, DecodingOptions, TransformersTranslator
 from ringkas.settings import Settings
 
 SEED = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))[0]

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from models.build import DEMO_ENV
 from ringkas.demo import DEMO_OUTPUT_LABEL, demo_model_overrides
 from ringkas.embedded_redis import ping_error
+from ringkas.models.build import DEMO_ENV
 from ringkas.processes import pid_alive
 from ringkas.settings import Settings
 

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from recording_queue import RecordingQueue
 
 from ringkas.jobstore import JobStore
+from ringkas.service.app import create_app
+from ringkas.service.deps import get_queue
 from ringkas.settings import Settings
-from service.app import create_app
-from service.deps import get_queue
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from tracking_store import FINISHED_JOBS, finish_articles
 
 from ringkas.jobstore import JobStore
 from ringkas.keys import KeyStore
+from ringkas.service.app import create_app
+from ringkas.service.deps import get_queue
+from ringkas.service.ratelimit import ACTIVE_PREFIX, RATE_PREFIX
 from ringkas.settings import Settings
-from service.app import create_app
-from service.deps import get_queue
-from service.ratelimit import ACTIVE_PREFIX, RATE_PREFIX
 
 JOB = {"articles": [{"text": "Halo dunia."}]}
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, settings
 from recording_queue import RecordingQueue
 
 from ringkas.jobstore import JobStore
+from ringkas.service.app import create_app
+from ringkas.service.deps import get_queue
 from ringkas.settings import Settings
-from service.app import create_app
-from service.deps import get_queue
 
 REDIS_URL = os.environ.get("RINGKAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 QUEUE = RecordingQueue()

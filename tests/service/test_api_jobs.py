@@ -19,11 +19,11 @@ from recording_queue import RecordingQueue
 from tracking_store import FINISHED_JOBS, TrackingJobStore, finish_articles
 
 from ringkas.jobstore import JobNotFound, JobStore
+from ringkas.service.deps import get_queue, get_store
+from ringkas.service.queue import TaskQueue
 from ringkas.settings import Settings
-from service.deps import get_queue, get_store
-from service.queue import TaskQueue
-from workers.celery_app import make_celery
-from workers.errors import SyncTaskError
+from ringkas.workers.celery_app import make_celery
+from ringkas.workers.errors import SyncTaskError
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -174,7 +174,7 @@ def test_broker_down_answers_503_and_keeps_no_job(app: FastAPI, api_settings: Se
 
 
 def test_redis_down_answers_503(api_settings: Settings) -> None:
-    from service.app import create_app
+    from ringkas.service.app import create_app
 
     app = create_app(api_settings.model_copy(update={"redis_url": DEAD_REDIS}))
     with TestClient(app) as client:
@@ -277,9 +277,9 @@ def test_docs_are_served(client: TestClient) -> None:
 
 def test_the_api_never_imports_torch_or_the_model_layer() -> None:
     code = (
-        "import sys, service.app, service.routes, workers.celery_app; "
-        "print(sorted(m for m in ('torch', 'transformers', 'models', 'models.pipeline') "
-        "if m in sys.modules))"
+        "import sys, ringkas.service.app, ringkas.service.routes, ringkas.workers.celery_app; "
+        "print(sorted(m for m in sys.modules if m in ('torch', 'transformers') "
+        "or m.startswith(('ringkas.models', 'models'))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
@@ -288,7 +288,7 @@ def test_the_api_never_imports_torch_or_the_model_layer() -> None:
 
 
 def test_translate_with_redis_down_answers_503(api_settings: Settings) -> None:
-    from service.app import create_app
+    from ringkas.service.app import create_app
 
     app = create_app(api_settings.model_copy(update={"redis_url": DEAD_REDIS}))
     with TestClient(app) as client:

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from recording_queue import RecordingQueue
 
 from ringkas.jobstore import JobStore
+from ringkas.service.app import create_app
+from ringkas.service.deps import get_queue
 from ringkas.settings import Settings
-from service.app import create_app
-from service.deps import get_queue
 
 LIMIT = 2_000
 TOO_LARGE = {

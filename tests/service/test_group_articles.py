@@ -1,6 +1,6 @@
 """How a job's articles are split into worker tasks (each one batch)."""
 
-from service.queue import group_articles
+from ringkas.service.queue import group_articles
 
 
 def test_consecutive_articles_share_a_task_up_to_both_limits() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.textnorm import clean_text, looks_like_html, normalise_text
+from ringkas.service.textnorm import clean_text, looks_like_html, normalise_text
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from ringkas.settings import Settings
-from workers.celery_app import JOBS_QUEUE, PROCESS_ARTICLES, SYNC_QUEUE, TRANSLATE_TEXT, make_celery
-from workers.errors import SyncTaskError
+from ringkas.workers.celery_app import (
+    JOBS_QUEUE,
+    PROCESS_ARTICLES,
+    SYNC_QUEUE,
+    TRANSLATE_TEXT,
+    make_celery,
+)
+from ringkas.workers.errors import SyncTaskError
 
 
 def test_reliability_settings() -> None:
@@ -37,7 +43,7 @@ def test_tasks_route_to_their_queues_and_a_worker_consumes_both() -> None:
 
 
 def test_the_worker_app_registers_both_tasks() -> None:
-    from workers import tasks
+    from ringkas.workers import tasks
 
     assert {PROCESS_ARTICLES, TRANSLATE_TEXT} <= set(tasks.app.tasks)
 

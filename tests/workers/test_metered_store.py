@@ -10,7 +10,7 @@ from tracking_store import FINISHED_JOBS, finish_articles
 
 from ringkas import metrics
 from ringkas.jobstore import ArticleInput
-from workers.metered_store import MeteredJobStore
+from ringkas.workers.metered_store import MeteredJobStore
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
-import models.pipeline
 from ringkas.jobstore import ArticleInput, ArticleState, JobStore
+from ringkas.models import pipeline
 from ringkas.settings import Settings, get_settings
-from workers import tasks
-from workers.errors import SyncTaskError
+from ringkas.workers import tasks
+from ringkas.workers.errors import SyncTaskError
 
 ARTICLE = ArticleInput(
     text="Presiden meresmikan jembatan baru di Jakarta.\nWarga menyambut gembira.",
@@ -100,7 +100,7 @@ def test_a_redelivered_article_is_not_run_again(
     def must_not_run(*args: object) -> dict[str, Any]:
         raise AssertionError("the model layer ran for a finished article")
 
-    monkeypatch.setattr(models.pipeline, "process_articles", must_not_run)
+    monkeypatch.setattr(pipeline, "process_articles", must_not_run)
     run_article(job_id)
 
     assert store.article_state(job_id, 0) == first
@@ -123,18 +123,18 @@ def test_model_error_fails_the_article_without_retry(
 
 
 def test_transient_errors_are_retried(store: JobStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = models.pipeline.process_articles
+    real = pipeline.process_articles
     calls: list[int] = []
 
     def flaky(
-        requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
-    ) -> list[models.pipeline.ArticleOutcome]:
+        requests: list[pipeline.ArticleRequest], settings: Settings, *progress: Any
+    ) -> list[pipeline.ArticleOutcome]:
         calls.append(1)
         if len(calls) < 3:
             raise ConnectionError("connection reset by peer")
         return real(requests, settings, *progress)
 
-    monkeypatch.setattr(models.pipeline, "process_articles", flaky)
+    monkeypatch.setattr(pipeline, "process_articles", flaky)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -149,7 +149,7 @@ def test_retries_are_bounded_and_the_last_error_is_recorded(
     def always_down(*args: object) -> dict[str, Any]:
         raise ConnectionError("connection refused")
 
-    monkeypatch.setattr(models.pipeline, "process_articles", always_down)
+    monkeypatch.setattr(pipeline, "process_articles", always_down)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -171,7 +171,7 @@ def test_soft_time_limit_fails_the_article_with_the_limit(
     def slow(*args: object) -> dict[str, Any]:
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(models.pipeline, "process_articles", slow)
+    monkeypatch.setattr(pipeline, "process_articles", slow)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -229,7 +229,7 @@ def test_unexpected_errors_fail_the_article(
     def buggy(*args: object) -> dict[str, Any]:
         raise KeyError("paragraphs")
 
-    monkeypatch.setattr(models.pipeline, "process_articles", buggy)
+    monkeypatch.setattr(pipeline, "process_articles", buggy)
     job_id = store.create([ARTICLE], ["translate"])
 
     run_article(job_id)
@@ -271,18 +271,18 @@ def test_a_bad_article_in_a_batch_fails_alone(store: JobStore) -> None:
 def count_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Wraps the model layer's entry: records how many articles each call had, and raises
     (a bug no article can be blamed for) when one of them says ``[raise]``."""
-    real = models.pipeline.process_articles
+    real = pipeline.process_articles
     calls: list[int] = []
 
     def counting(
-        requests: list[models.pipeline.ArticleRequest], settings: Settings, *progress: Any
-    ) -> list[models.pipeline.ArticleOutcome]:
+        requests: list[pipeline.ArticleRequest], settings: Settings, *progress: Any
+    ) -> list[pipeline.ArticleOutcome]:
         calls.append(len(requests))
         if any("[raise]" in r.text for r in requests):
             raise KeyError("paragraphs")
         return real(requests, settings, *progress)
 
-    monkeypatch.setattr(models.pipeline, "process_articles", counting)
+    monkeypatch.setattr(pipeline, "process_articles", counting)
     return calls
 
 

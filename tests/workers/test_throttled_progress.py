@@ -6,7 +6,7 @@ from typing import Any
 
 import redis
 
-from workers.progress import ThrottledProgress
+from ringkas.workers.progress import ThrottledProgress
 
 
 class Store:

@@ -94,7 +94,7 @@ def seed_articles(count: int) -> list[dict[str, str]]:
 def transformers_tps(settings: Settings, sentences: list[str], beams: int, tokens: int) -> float:
     import torch
 
-    loaded = load_model("translate:id-en", settings)
+    loaded = load_model("translate:id-en", settings.pipeline_options().models)
     batch = loaded.tokenizer(sentences, return_tensors="pt", padding=True)
     started = time.perf_counter()
     with torch.inference_mode():
@@ -129,7 +129,7 @@ def raw_engine_tps(
     - ``"defaults"``: ``ctranslate2.Translator`` and ``translate_batch`` as they come
       (one replica on 4 threads, one batch of everything), the same compute type.
     """
-    engine = ct2.load_engine("translate:id-en", settings)
+    engine = ct2.load_engine("translate:id-en", settings.pipeline_options().models)
     assert engine is not None
     tokenizer = engine.tokenizer
     batch = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(sentences).input_ids]
@@ -137,7 +137,11 @@ def raw_engine_tps(
     translator = engine.engine
     options: dict[str, Any] = {}
     if setup == "defaults":
-        folder = ct2.converted_dir(model_spec("translate:id-en", settings), "int8", settings)
+        folder = ct2.converted_dir(
+            model_spec("translate:id-en", settings.pipeline_options().models),
+            "int8",
+            settings.pipeline_options().models,
+        )
         translator = ctranslate2.Translator(str(folder), device="cpu", compute_type="int8")
     else:
         budget = batch_budget([len(x) for x in batch], settings.max_batch_tokens, engine.replicas)
@@ -275,7 +279,7 @@ def worker_peak_rss_mb(env: dict[str, str]) -> float:
         "from models.pipeline import ArticleRequest, process_article\n"
         f"text = Path({str(seed)!r}).read_text(encoding='utf-8')\n"
         "tasks = ('translate', 'brief', 'brief_id')\n"
-        "process_article(ArticleRequest(text, 'id', tasks=tasks), Settings())\n"
+        "process_article(ArticleRequest(text, 'id', tasks=tasks), Settings().pipeline_options())\n"
         "status = open('/proc/self/status').read()\n"
         "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))\n"
     )
@@ -371,7 +375,7 @@ def main() -> None:
         "HF_HUB_OFFLINE": "1",
     }
     settings = settings_from_env(env)
-    ct2.convert("translate:id-en", settings)
+    ct2.convert("translate:id-en", settings.pipeline_options().models)
 
     sentences = seed_sentences()[:48]
     figures: dict[str, Any] = {
@@ -421,7 +425,10 @@ def main() -> None:
     summarizer = ROOT / "var/same-shape/distilbart-cnn-12-6"
     build_summarizer_of_real_shape(summarizer)
     summarizer = with_full_vocabulary(summarizer, summarizer.with_name(f"{summarizer.name}-vocab"))
-    ct2.convert("brief:en", settings.model_copy(update={"model_brief_en": str(summarizer)}))
+    ct2.convert(
+        "brief:en",
+        settings.model_copy(update={"model_brief_en": str(summarizer)}).pipeline_options().models,
+    )
     figures["worker_peak_rss_mb"] = worker_peak_rss_mb(
         {**env, "RINGKAS_MODEL_BRIEF_EN": str(summarizer)}
     )

@@ -65,15 +65,17 @@ def main() -> None:
         for name in ("float32", "int8")
     }
     for settings in engines.values():
-        ct2.convert("translate:id-en", settings)
+        ct2.convert("translate:id-en", settings.pipeline_options().models)
     sentences = seed_sentences()
     figures: dict[str, Any] = {"model": str(args.model), "sentences": len(sentences)}
     for beams in (1, 4):
         options = DecodingOptions(num_beams=beams, no_repeat_ngram_size=base.no_repeat_ngram_size)
-        reference = TransformersTranslator(load_model("translate:id-en", base), options)
+        reference = TransformersTranslator(
+            load_model("translate:id-en", base.pipeline_options().models), options
+        )
         expected = reference.translate_batch(sentences)
         for name, settings in engines.items():
-            engine = ct2.load_engine("translate:id-en", settings)
+            engine = ct2.load_engine("translate:id-en", settings.pipeline_options().models)
             assert engine is not None
             ours = ct2.CTranslate2Translator(engine, options).translate_batch(sentences)
             result = agreement(expected, ours)

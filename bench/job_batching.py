@@ -51,7 +51,7 @@ def translator_runs(
     """The translator on all the articles' sentences in one call, then one call per article."""
     per_article = [sentences_of([article]) for article in articles]
     together = [s for sentences in per_article for s in sentences]
-    translator = translator_for("id", "en", settings)
+    translator = translator_for("id", "en", settings.pipeline_options())
     translator.translate_scored(per_article[0])  # warm-up
     runs = []
     for _ in range(repeats):  # alternating, so that drift touches both alike
@@ -122,7 +122,7 @@ def main() -> None:
         "HF_HUB_OFFLINE": "1",
     }
     settings = settings_from_env(env)
-    ct2.convert("translate:id-en", settings)
+    ct2.convert("translate:id-en", settings.pipeline_options().models)
     articles = seed_articles(args.articles)
 
     runs = translator_runs(settings, articles, args.tokens, args.repeats)

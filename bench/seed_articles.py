@@ -47,16 +47,18 @@ def main() -> None:
             model_translate_id_en=str(args.model), num_beams=beams, translate_backend=backend
         )
         if backend == "ctranslate2":
-            ct2.convert("translate:id-en", settings)
-        tokenizer = load_model("translate:id-en", settings).tokenizer
+            ct2.convert("translate:id-en", settings.pipeline_options().models)
+        tokenizer = load_model("translate:id-en", settings.pipeline_options().models).tokenizer
         for seed in seeds:
             title, body = seed.read_text(encoding="utf-8").split("\n", 1)
             request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",))
-            process_article(request, settings)  # warm-up: load, first-call overheads
+            process_article(
+                request, settings.pipeline_options()
+            )  # warm-up: load, first-call overheads
             times = []
             for _ in range(args.repeats):
                 started = time.perf_counter()
-                result = process_article(request, settings)
+                result = process_article(request, settings.pipeline_options())
                 times.append(time.perf_counter() - started)
             out_tokens = len(tokenizer(result["translation"], verbose=False).input_ids)
             seconds = statistics.median(times)

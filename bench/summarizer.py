@@ -70,10 +70,10 @@ def summarizer(settings: Settings, backend: str, options: BriefOptions) -> Seq2S
     """The summarizer of a backend, decoding as BART's CNN summarizers do. Set in memory:
     the folder keeps BartConfig's defaults, and bench/engines.py shares it."""
     if backend == "transformers":
-        loaded = load_model("brief:en", settings)
+        loaded = load_model("brief:en", settings.pipeline_options().models)
         loaded.model.generation_config.update(**CNN_DECODING)
         return TransformersSummarizer(loaded, options)
-    engine = ct2.load_engine("brief:en", settings)
+    engine = ct2.load_engine("brief:en", settings.pipeline_options().models)
     assert engine is not None
     engine.generation_config.update(**CNN_DECODING)
     return ct2.CTranslate2Summarizer(engine, options)
@@ -107,9 +107,9 @@ def main() -> None:
         device="cpu",
         torch_threads=threads,
     )
-    ct2.convert("brief:en", settings)
+    ct2.convert("brief:en", settings.pipeline_options().models)
 
-    tokenizer = load_model("brief:en", settings).tokenizer
+    tokenizer = load_model("brief:en", settings.pipeline_options().models).tokenizer
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     inputs = {
         seed.name: english_input(tokenizer, english_tokens(seed), start=200 * i)

@@ -16,43 +16,45 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ringkas.models.build import is_demo_model
 from ringkas.models.errors import ModelNotConverted, ModelUnavailable
 from ringkas.models.registry import lookup, model_spec
 from ringkas.models.summarizer import Seq2SeqSummarizer
 from ringkas.models.translator import Decoded, PendingBatch, PieceTranslator
-from ringkas.settings import Settings
+
+if TYPE_CHECKING:
+    from ringkas.models.options import ModelOptions
 
 ORIGIN_FILE = "ringkas_origin.json"
 
 
-def converted_dir(spec: str, quantization: str, settings: Settings) -> Path:
+def converted_dir(spec: str, quantization: str, models: ModelOptions) -> Path:
     """Where the CTranslate2 conversion of ``spec`` lives (whether or not it exists yet)."""
     path = Path(spec).expanduser()
     name = str(path.resolve()) if path.is_dir() else spec
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")
-    return Path(settings.ct2_dir).expanduser() / f"{slug}-{quantization}"
+    return Path(models.ct2_dir).expanduser() / f"{slug}-{quantization}"
 
 
 def is_converted(folder: Path) -> bool:
     return (folder / "model.bin").is_file() and (folder / ORIGIN_FILE).is_file()
 
 
-def convert(key: str, settings: Settings, *, force: bool = False) -> Path:
+def convert(key: str, models: ModelOptions, *, force: bool = False) -> Path:
     """Converts the model configured for ``key`` to CTranslate2, once; returns its folder.
 
     The tokenizer and the generation config are saved beside the weights, so the folder
     stands on its own and decodes as the ``transformers`` model would.
     """
-    spec = model_spec(key, settings)
-    out = converted_dir(spec, settings.ct2_quantization, settings)
+    spec = model_spec(key, models)
+    out = converted_dir(spec, models.ct2_quantization, models)
     if is_converted(out) and not force:
         return out
     converter = _converter(spec)
     try:
-        converter.convert(str(out), quantization=settings.ct2_quantization, force=True)
+        converter.convert(str(out), quantization=models.ct2_quantization, force=True)
     except OSError as exc:
         raise ModelUnavailable(key, spec, lookup(key).env_var, str(exc).splitlines()[0]) from exc
     converter.tokenizer.save_pretrained(out)
@@ -95,7 +97,7 @@ def _converter(spec: str) -> Any:
     return Converter(spec)
 
 
-def engine_for(key: str, settings: Settings, backend: str) -> LoadedEngine | None:
+def engine_for(key: str, models: ModelOptions, backend: str) -> LoadedEngine | None:
     """The converted model for ``key`` if ``backend`` ("auto", "transformers" or
     "ctranslate2") runs it on CTranslate2; ``None``: run it on ``transformers``.
 
@@ -104,11 +106,11 @@ def engine_for(key: str, settings: Settings, backend: str) -> LoadedEngine | Non
     """
     if backend == "transformers":
         return None
-    engine = load_engine(key, settings)
+    engine = load_engine(key, models)
     if engine is None and backend == "ctranslate2":
-        spec = model_spec(key, settings)
+        spec = model_spec(key, models)
         raise ModelNotConverted(
-            key, spec, str(converted_dir(spec, settings.ct2_quantization, settings))
+            key, spec, str(converted_dir(spec, models.ct2_quantization, models))
         )
     return engine
 
@@ -127,22 +129,22 @@ class LoadedEngine:
     replicas: int  # batches decoded at once (inter_threads)
 
 
-def load_engine(key: str, settings: Settings) -> LoadedEngine | None:
+def load_engine(key: str, models: ModelOptions) -> LoadedEngine | None:
     """The converted model for ``key``, or ``None`` if it has not been converted."""
-    spec = model_spec(key, settings)
-    folder = converted_dir(spec, settings.ct2_quantization, settings)
+    spec = model_spec(key, models)
+    folder = converted_dir(spec, models.ct2_quantization, models)
     if not is_converted(folder):
         return None
     # A summarizer writes one brief at a time: all threads on it. Translators get batches of
     # many sentences, decoded side by side (see ``_load_engine``).
-    replicas = settings.ct2_inter_threads if lookup(key).kind == "marian" else 1
+    replicas = models.ct2_inter_threads if lookup(key).kind == "marian" else 1
     return _load_engine(
         key,
         spec,
         str(folder),
-        settings.device,
-        settings.ct2_compute_type,
-        settings.torch_threads,
+        models.device,
+        models.ct2_compute_type,
+        models.threads,
         replicas,
     )
 

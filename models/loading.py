@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ringkas.models.build import is_demo_model
 from ringkas.models.errors import ModelUnavailable
 from ringkas.models.registry import lookup, model_spec
-from ringkas.settings import Settings
+
+if TYPE_CHECKING:
+    from ringkas.models.options import ModelOptions
 
 
 class Loaded(Protocol):
@@ -60,8 +62,8 @@ class LoadedModel:
     replicas: int = 1
 
 
-def load_model(key: str, settings: Settings) -> LoadedModel:
-    """The model for a registry key, as configured in ``settings``; loaded once per process.
+def load_model(key: str, models: ModelOptions) -> LoadedModel:
+    """The model for a registry key, as configured in ``models``; loaded once per process.
 
     Raises:
         UnknownModel: ``key`` is not in the registry.
@@ -69,10 +71,10 @@ def load_model(key: str, settings: Settings) -> LoadedModel:
     """
     return _load(
         key,
-        model_spec(key, settings),
-        settings.device,
-        settings.torch_threads,
-        settings.hub_offline,
+        model_spec(key, models),
+        models.device,
+        models.threads,
+        models.hub_offline,
     )
 
 

@@ -21,17 +21,16 @@ from ringkas.models.guard import guarded_translate, stricter
 from ringkas.models.language import detect_source_language
 from ringkas.models.loading import load_model
 from ringkas.models.numbers import check_numbers
+from ringkas.models.options import ModelOptions, PipelineOptions
 from ringkas.models.protect import load_glossary, protect, restore
 from ringkas.models.registry import translation_key
 from ringkas.models.segment import split_paragraphs, split_sentences
 from ringkas.models.summarizer import BriefOptions, Summarizer, TransformersSummarizer, trim_brief
 from ringkas.models.translator import (
-    DecodingOptions,
     FinishedCallback,
     TransformersTranslator,
     Translator,
 )
-from ringkas.settings import Settings
 
 Task = Literal["translate", "brief", "brief_id"]
 LANGUAGES = ("id", "en")
@@ -69,7 +68,7 @@ ArticleOutcome = dict[str, Any] | ModelError | ValueError
 
 
 def process_article(
-    request: ArticleRequest, settings: Settings, on_progress: ProgressCallback | None = None
+    request: ArticleRequest, options: PipelineOptions, on_progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
     """Cleans, translates and/or briefs one article.
 
@@ -107,7 +106,7 @@ def process_article(
             detected.
         ModelUnavailable: a translation model that cannot be loaded.
     """
-    outcome = process_articles([request], settings, [on_progress])[0]
+    outcome = process_articles([request], options, [on_progress])[0]
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -115,7 +114,7 @@ def process_article(
 
 def process_articles(
     requests: Sequence[ArticleRequest],
-    settings: Settings,
+    options: PipelineOptions,
     on_progress: Sequence[ProgressCallback | None] | None = None,
 ) -> list[ArticleOutcome]:
     """``process_article`` for several articles at once, their sentences batched together.
@@ -137,7 +136,7 @@ def process_articles(
     articles: dict[int, _Article] = {}
     for index, request in enumerate(requests):
         try:
-            articles[index] = _prepare(request, settings)
+            articles[index] = _prepare(request, options)
         except (ValueError, ModelError) as exc:
             outcomes[index] = exc
     for lang in LANGUAGES:
@@ -145,14 +144,14 @@ def process_articles(
         if not group:
             continue
         try:
-            _translate_group([articles[i] for i in group], settings, [callbacks[i] for i in group])
+            _translate_group([articles[i] for i in group], options, [callbacks[i] for i in group])
         except ModelError as exc:  # the direction's model: every article of the group
             for index in group:
                 outcomes[index] = exc
                 del articles[index]
     for index, article in articles.items():
         try:
-            outcomes[index] = _add_brief(article, settings)
+            outcomes[index] = _add_brief(article, options)
         except ModelError as exc:
             outcomes[index] = exc
     done = [outcome for outcome in outcomes if outcome is not None]
@@ -191,14 +190,14 @@ class _Article:
         return self.clean.body
 
 
-def _prepare(request: ArticleRequest, settings: Settings) -> _Article:
+def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
     if not request.text.strip():
         raise ValueError("the article has no text")
     if not request.tasks:
         raise ValueError("no task asked for")
-    if settings.clean_boilerplate:
+    if options.clean_boilerplate:
         rules = (
-            load_rules(settings.boilerplate_rules_path) if settings.boilerplate_rules_path else None
+            load_rules(options.boilerplate_rules_path) if options.boilerplate_rules_path else None
         )
         clean = clean_article(request.text, request.title, rules)
     else:
@@ -236,16 +235,16 @@ def _prepare(request: ArticleRequest, settings: Settings) -> _Article:
 
 
 def _translate_group(
-    articles: list[_Article], settings: Settings, callbacks: list[ProgressCallback | None]
+    articles: list[_Article], options: PipelineOptions, callbacks: list[ProgressCallback | None]
 ) -> None:
     """Translates the articles (all of one source language) in one call; fills their results."""
     source_lang = articles[0].source_lang
-    translator = translator_for(source_lang, target_of(source_lang), settings)
+    translator = translator_for(source_lang, target_of(source_lang), options)
     texts: list[str] = []
     glossaries: list[Mapping[str, str]] = []
     owners: list[int] = []
     for number, article in enumerate(articles):
-        glossary = _glossary(settings, article.request.glossary)
+        glossary = _glossary(options, article.request.glossary)
         for text in [*(s for para in article.sentences for s in para), *article.title]:
             texts.append(text)
             glossaries.append(glossary)
@@ -253,7 +252,7 @@ def _translate_group(
     progress = _GroupProgress(owners, callbacks)
     started = time.perf_counter()
     details = translate_sentences(
-        translator, texts, source_lang, settings, glossaries, progress, groups=owners
+        translator, texts, source_lang, options, glossaries, progress, groups=owners
     )
     progress.finish()
     elapsed = round(time.perf_counter() - started, 3)
@@ -323,15 +322,15 @@ def _fill_translation(
         result["warnings"] = _article_warnings(per_paragraph, title_detail)
 
 
-def _add_brief(article: _Article, settings: Settings) -> dict[str, Any]:
+def _add_brief(article: _Article, options: PipelineOptions) -> dict[str, Any]:
     """The article's result, with its briefs when asked for."""
     result = article.result
     tasks = article.request.tasks
     if "brief" in tasks or "brief_id" in tasks:
         started = time.perf_counter()
-        result.update(_brief(article.english, settings, result))
+        result.update(_brief(article.english, options, result))
         if "brief_id" in tasks and result["brief"]:
-            brief_translator = translator_for("en", "id", settings)
+            brief_translator = translator_for("en", "id", options)
             result["brief_id"] = " ".join(
                 brief_translator.translate_batch(split_sentences(result["brief"], "en"))
             )
@@ -343,7 +342,7 @@ def _add_brief(article: _Article, settings: Settings) -> dict[str, Any]:
 def translate_text(
     text: str,
     source_lang: str | None,
-    settings: Settings,
+    options: PipelineOptions,
     glossary: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Translates a short text (the synchronous path), keeping its paragraphs.
@@ -362,13 +361,13 @@ def translate_text(
         raise ValueError("the text is empty")
     source_lang, detected = _source_language(source_lang, text, None)
     target_lang = target_of(source_lang)
-    translator = translator_for(source_lang, target_lang, settings)
+    translator = translator_for(source_lang, target_lang, options)
     sentences = [split_sentences(p, source_lang) for p in split_paragraphs(text)]
     started = time.perf_counter()
     flat = [s for para in sentences for s in para]
-    merged = _glossary(settings, glossary)
+    merged = _glossary(options, glossary)
     details = iter(
-        translate_sentences(translator, flat, source_lang, settings, [merged] * len(flat))
+        translate_sentences(translator, flat, source_lang, options, [merged] * len(flat))
     )
     per_paragraph = [[next(details) for _ in para] for para in sentences]
     return {
@@ -394,7 +393,7 @@ def translate_sentences(
     translator: Translator,
     sentences: Sequence[str],
     source_lang: str,
-    settings: Settings,
+    options: PipelineOptions,
     glossaries: Sequence[Mapping[str, str] | None] | None = None,
     on_finished: FinishedCallback | None = None,
     groups: Sequence[int] | None = None,
@@ -409,7 +408,7 @@ def translate_sentences(
         Per sentence, in order: ``{"source", "translation", "confidence", "warnings"}``.
     """
     target_lang = target_of(source_lang)
-    numbers = (source_lang, target_lang) if settings.protect_numbers else None
+    numbers = (source_lang, target_lang) if options.protect_numbers else None
     terms = glossaries if glossaries is not None else [None] * len(sentences)
     protected = [protect(s, g, numbers) for s, g in zip(sentences, terms, strict=True)]
     retry = translator.with_options(stricter(translator.options))
@@ -417,7 +416,7 @@ def translate_sentences(
         translator,
         [p.text for p in protected],
         retry,
-        settings.guard_max_retry_share,
+        options.guard_max_retry_share,
         on_finished,
         groups,
     )
@@ -427,10 +426,10 @@ def translate_sentences(
         warnings = [*translation.warnings, *lost]
         warnings += check_numbers(sentence, text, source_lang, target_lang)
         confidence = translation.confidence
-        if confidence is not None and confidence < settings.low_confidence:
+        if confidence is not None and confidence < options.low_confidence:
             warnings.append(
                 f"low confidence: mean token log-probability {confidence:.2f} is below "
-                f"{settings.low_confidence} (RINGKAS_LOW_CONFIDENCE)"
+                f"{options.low_confidence} (RINGKAS_LOW_CONFIDENCE)"
             )
         details.append(
             {
@@ -466,8 +465,8 @@ def _source_language(
     return detection.lang, {"lang": detection.lang, "probability": detection.probability}
 
 
-def _glossary(settings: Settings, extra: Mapping[str, str] | None) -> dict[str, str]:
-    terms = dict(_deployment_glossary(settings.glossary_path)) if settings.glossary_path else {}
+def _glossary(options: PipelineOptions, extra: Mapping[str, str] | None) -> dict[str, str]:
+    terms = dict(_deployment_glossary(options.glossary_path)) if options.glossary_path else {}
     terms.update(extra or {})
     return terms
 
@@ -487,15 +486,17 @@ def _article_warnings(
     return warnings
 
 
-def _brief(english: str, settings: Settings, result: dict[str, Any]) -> dict[str, Any]:
+def _brief(english: str, options: PipelineOptions, result: dict[str, Any]) -> dict[str, Any]:
     """The brief, abstractive if the summarizer gives one, else extractive."""
-    options = _brief_options(settings)
+    brief_options = options.brief
     reason: str | None = None
     try:
-        summarizer = summarizer_for(settings, options)
+        summarizer = summarizer_for(options.models, brief_options)
         result["models"]["brief"] = summarizer.model_id
         result["demo_models"] |= summarizer.is_demo
-        brief = trim_brief(summarizer.summarize(english), options.max_sentences, options.max_words)
+        brief = trim_brief(
+            summarizer.summarize(english), brief_options.max_sentences, brief_options.max_words
+        )
         if brief.strip():
             return {
                 "brief": brief,
@@ -510,7 +511,9 @@ def _brief(english: str, settings: Settings, result: dict[str, Any]) -> dict[str
     except (ModelError, RuntimeError, ValueError, OSError, IndexError) as exc:
         reason = f"the summarizer failed: {exc}"
     brief = trim_brief(
-        extractive_brief(english, options.max_sentences), options.max_sentences, options.max_words
+        extractive_brief(english, brief_options.max_sentences),
+        brief_options.max_sentences,
+        brief_options.max_words,
     )
     return {
         "brief": brief,
@@ -520,8 +523,8 @@ def _brief(english: str, settings: Settings, result: dict[str, Any]) -> dict[str
     }
 
 
-def summarizer_for(settings: Settings, options: BriefOptions) -> Summarizer:
-    """The summarizer on the configured backend (RINGKAS_BRIEF_BACKEND).
+def summarizer_for(models: ModelOptions, brief: BriefOptions) -> Summarizer:
+    """The summarizer on the configured backend (``models.brief_backend``).
 
     Raises:
         ModelNotConverted: backend ``ctranslate2`` and the summarizer is not converted.
@@ -529,34 +532,19 @@ def summarizer_for(settings: Settings, options: BriefOptions) -> Summarizer:
     """
     from ringkas.models import ct2
 
-    engine = ct2.engine_for("brief:en", settings, settings.brief_backend)
+    engine = ct2.engine_for("brief:en", models, models.brief_backend)
     if engine is not None:
-        return ct2.CTranslate2Summarizer(engine, options)
-    return TransformersSummarizer(load_model("brief:en", settings), options)
+        return ct2.CTranslate2Summarizer(engine, brief)
+    return TransformersSummarizer(load_model("brief:en", models), brief)
 
 
-def translator_for(source_lang: str, target_lang: str, settings: Settings) -> Translator:
-    """The translator of a direction on the configured backend (RINGKAS_TRANSLATE_BACKEND),
-    with the deployment's decoding settings."""
+def translator_for(source_lang: str, target_lang: str, options: PipelineOptions) -> Translator:
+    """The translator of a direction on the configured backend
+    (``options.models.translate_backend``), with the options' decoding settings."""
     key = translation_key(source_lang, target_lang)
-    options = DecodingOptions(
-        num_beams=settings.num_beams,
-        max_batch_tokens=settings.max_batch_tokens,
-        no_repeat_ngram_size=settings.no_repeat_ngram_size,
-        repetition_penalty=settings.repetition_penalty,
-        fixed_output_tokens=settings.bench_fixed_output_tokens,
-    )
     from ringkas.models import ct2
 
-    engine = ct2.engine_for(key, settings, settings.translate_backend)
+    engine = ct2.engine_for(key, options.models, options.models.translate_backend)
     if engine is not None:
-        return ct2.CTranslate2Translator(engine, options)
-    return TransformersTranslator(load_model(key, settings), options)
-
-
-def _brief_options(settings: Settings) -> BriefOptions:
-    return BriefOptions(
-        max_sentences=settings.brief_max_sentences,
-        max_words=settings.brief_max_words,
-        num_beams=settings.brief_num_beams,
-    )
+        return ct2.CTranslate2Translator(engine, options.decoding)
+    return TransformersTranslator(load_model(key, options.models), options.decoding)

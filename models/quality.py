@@ -25,9 +25,9 @@ from ringkas.models.boilerplate import clean_article
 from ringkas.models.extractive import extractive_brief, lead_brief
 from ringkas.models.loading import load_model
 from ringkas.models.numbers import check_numbers, find_numbers
+from ringkas.models.options import PipelineOptions
 from ringkas.models.segment import split_paragraphs, split_sentences
-from ringkas.models.summarizer import BriefOptions, TransformersSummarizer, trim_brief
-from ringkas.settings import Settings
+from ringkas.models.summarizer import TransformersSummarizer, trim_brief
 
 
 def translation_scores(
@@ -77,7 +77,7 @@ def evaluate_translation(
     source_file: Path,
     reference_file: Path,
     source_lang: str,
-    settings: Settings,
+    options: PipelineOptions,
     limit: int | None = None,
 ) -> dict[str, Any]:
     """Translates the first ``limit`` lines of ``source_file`` and scores them."""
@@ -88,8 +88,8 @@ def evaluate_translation(
     if len(sources) != len(references):
         raise ValueError(f"{source_file} and {reference_file} have different line counts")
     target_lang = target_of(source_lang)
-    translator = translator_for(source_lang, target_lang, settings)
-    details = translate_sentences(translator, sources, source_lang, settings)
+    translator = translator_for(source_lang, target_lang, options)
+    details = translate_sentences(translator, sources, source_lang, options)
     hypotheses = [d["translation"] for d in details]
     return {
         "task": f"translate:{source_lang}-{target_lang}",
@@ -102,7 +102,7 @@ def evaluate_translation(
 
 
 def evaluate_briefs(
-    news_file: Path, settings: Settings, limit: int | None = None
+    news_file: Path, options: PipelineOptions, limit: int | None = None
 ) -> dict[str, Any]:
     """Scores the brief (abstractive, back-translated to Indonesian), lead-3 and the
     extractive brief against the human summaries of a ``news-dev.jsonl``-shaped file."""
@@ -110,12 +110,10 @@ def evaluate_briefs(
 
     lines = news_file.read_text(encoding="utf-8").splitlines()
     articles = [json.loads(line) for line in lines if line.strip()][:limit]
-    to_en = translator_for("id", "en", settings)
-    to_id = translator_for("en", "id", settings)
-    options = BriefOptions(
-        settings.brief_max_sentences, settings.brief_max_words, settings.brief_num_beams
-    )
-    summarizer = TransformersSummarizer(load_model("brief:en", settings), options)
+    to_en = translator_for("id", "en", options)
+    to_id = translator_for("en", "id", options)
+    brief = options.brief
+    summarizer = TransformersSummarizer(load_model("brief:en", options.models), brief)
     briefs: list[str] = []
     leads: list[str] = []
     extractive: list[str] = []
@@ -123,10 +121,10 @@ def evaluate_briefs(
         body = clean_article(article["text"], article.get("title")).body
         sentences = [split_sentences(p, "id") for p in split_paragraphs(body)]
         flat = [s for para in sentences for s in para]
-        english = iter(translate_sentences(to_en, flat, "id", settings))
+        english = iter(translate_sentences(to_en, flat, "id", options))
         text_en = "\n".join(" ".join(next(english)["translation"] for _ in p) for p in sentences)
-        brief_en = trim_brief(summarizer.summarize(text_en), options.max_sentences, 10**6)
-        back = translate_sentences(to_id, split_sentences(brief_en, "en") or [""], "en", settings)
+        brief_en = trim_brief(summarizer.summarize(text_en), brief.max_sentences, 10**6)
+        back = translate_sentences(to_id, split_sentences(brief_en, "en") or [""], "en", options)
         briefs.append(" ".join(d["translation"] for d in back))
         leads.append(lead_brief(body, 3, "id"))
         extractive.append(extractive_brief(body, 3, "id"))

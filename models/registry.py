@@ -1,15 +1,19 @@
 """Which model serves which task and direction.
 
 Keys are ``"translate:id-en"``, ``"translate:en-id"`` and ``"brief:en"``. Each entry names the
-setting that holds its model: a model-hub id (``Helsinki-NLP/opus-mt-id-en``) or a local folder.
+``ModelOptions`` field that holds its model: a model-hub id (``Helsinki-NLP/opus-mt-id-en``)
+or a local folder.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ringkas.models.errors import UnknownModel, UnsupportedLanguage
-from ringkas.settings import Settings
+
+if TYPE_CHECKING:
+    from ringkas.models.options import ModelOptions
 
 
 @dataclass(frozen=True)
@@ -18,25 +22,26 @@ class ModelEntry:
 
     Attributes:
         key: ``task:direction``.
-        setting: The ``Settings`` field that holds the hub id or folder.
+        option: The ``ModelOptions`` field that holds the hub id or folder.
         kind: ``"marian"`` for translators, ``"seq2seq"`` for any summarizer.
     """
 
     key: str
-    setting: str
+    option: str
     kind: str
 
     @property
     def env_var(self) -> str:
-        return f"RINGKAS_{self.setting.upper()}"
+        """The service's setting for this model, named in error messages."""
+        return f"RINGKAS_MODEL_{self.option.upper()}"
 
 
 REGISTRY: dict[str, ModelEntry] = {
     entry.key: entry
     for entry in (
-        ModelEntry("translate:id-en", "model_translate_id_en", "marian"),
-        ModelEntry("translate:en-id", "model_translate_en_id", "marian"),
-        ModelEntry("brief:en", "model_brief_en", "seq2seq"),
+        ModelEntry("translate:id-en", "translate_id_en", "marian"),
+        ModelEntry("translate:en-id", "translate_en_id", "marian"),
+        ModelEntry("brief:en", "brief_en", "seq2seq"),
     )
 }
 
@@ -60,6 +65,6 @@ def translation_key(source_lang: str, target_lang: str) -> str:
     return key
 
 
-def model_spec(key: str, settings: Settings) -> str:
+def model_spec(key: str, models: ModelOptions) -> str:
     """The hub id or folder configured for ``key``."""
-    return str(getattr(settings, lookup(key).setting))
+    return str(getattr(models, lookup(key).option))

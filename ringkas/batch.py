@@ -386,9 +386,11 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
         from ringkas.models.errors import ModelUnavailable, UnknownModel
         from ringkas.models.pipeline import ArticleOutcome, ArticleRequest, process_articles
 
+        options = settings.pipeline_options()
+
         def alone(request: ArticleRequest) -> ArticleOutcome | Exception:
             try:
-                return process_articles([request], settings)[0]
+                return process_articles([request], options)[0]
             except Exception as exc:
                 return exc
 
@@ -405,7 +407,7 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
             ]
             outcomes: list[ArticleOutcome | Exception]
             try:
-                outcomes = list(process_articles(requests, settings))
+                outcomes = list(process_articles(requests, options))
             except Exception:
                 # Something no single article can be blamed for: each one alone, so that
                 # one bad article does not end a batch of thousands.

@@ -46,7 +46,7 @@ def convert(
     settings = get_settings()
     for key in REGISTRY:
         try:
-            folder = ct2.convert(key, settings, force=force)
+            folder = ct2.convert(key, settings.pipeline_options().models, force=force)
         except ModelError as exc:
             typer.echo(f"{key}: {exc}", err=True)
             raise typer.Exit(1) from None
@@ -165,10 +165,12 @@ def quality(
 
     settings = get_settings()
     report: dict[str, object] = {
-        "translation": [evaluate_translation(src, ref, src_lang, settings, limit)],
+        "translation": [
+            evaluate_translation(src, ref, src_lang, settings.pipeline_options(), limit)
+        ],
     }
     if news is not None:
-        report["brief"] = evaluate_briefs(news, settings, news_limit)
+        report["brief"] = evaluate_briefs(news, settings.pipeline_options(), news_limit)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     typer.echo(format_report(report))

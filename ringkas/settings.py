@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from ringkas.models.options import PipelineOptions
 
 
 class Settings(BaseSettings):
@@ -218,6 +221,48 @@ class Settings(BaseSettings):
         "torch_threads threads (keep the product within the cores); `--concurrency` "
         "overrides it.",
     )
+
+    def pipeline_options(self) -> PipelineOptions:
+        """The model layer's options, built from these settings."""
+        # Imported here: the API process reads settings but never loads the model layer.
+        from ringkas.models.options import ModelOptions, PipelineOptions
+        from ringkas.models.summarizer import BriefOptions
+        from ringkas.models.translator import DecodingOptions
+
+        return PipelineOptions(
+            models=ModelOptions(
+                translate_id_en=self.model_translate_id_en,
+                translate_en_id=self.model_translate_en_id,
+                brief_en=self.model_brief_en,
+                hub_offline=self.hub_offline,
+                device=self.device,
+                threads=self.torch_threads,
+                translate_backend=self.translate_backend,
+                brief_backend=self.brief_backend,
+                ct2_dir=Path(self.ct2_dir),
+                ct2_quantization=self.ct2_quantization,
+                ct2_compute_type=self.ct2_compute_type,
+                ct2_inter_threads=self.ct2_inter_threads,
+            ),
+            decoding=DecodingOptions(
+                num_beams=self.num_beams,
+                max_batch_tokens=self.max_batch_tokens,
+                no_repeat_ngram_size=self.no_repeat_ngram_size,
+                repetition_penalty=self.repetition_penalty,
+                fixed_output_tokens=self.bench_fixed_output_tokens,
+            ),
+            brief=BriefOptions(
+                max_sentences=self.brief_max_sentences,
+                max_words=self.brief_max_words,
+                num_beams=self.brief_num_beams,
+            ),
+            guard_max_retry_share=self.guard_max_retry_share,
+            low_confidence=self.low_confidence,
+            protect_numbers=self.protect_numbers,
+            clean_boilerplate=self.clean_boilerplate,
+            boilerplate_rules_path=self.boilerplate_rules_path,
+            glossary_path=self.glossary_path,
+        )
 
     @property
     def effective_broker_url(self) -> str:

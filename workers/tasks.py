@@ -209,7 +209,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
             )
         )
     progress = [ThrottledProgress(store, job_id, index) for index in indices]
-    outcomes = run_pipeline(requests, get_settings(), progress)
+    outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress)
     for index, outcome in zip(indices, outcomes, strict=True):
         if isinstance(outcome, Exception):
             # The input or the model setup is at fault: retrying would fail the same way.
@@ -232,7 +232,7 @@ def translate_text(
     from ringkas.models.pipeline import translate_text as run_translate
 
     try:
-        return run_translate(text, source_lang, get_settings(), glossary)
+        return run_translate(text, source_lang, get_settings().pipeline_options(), glossary)
     except (UnsupportedLanguage, ValueError) as exc:
         raise SyncTaskError("invalid_input", str(exc)) from None
     except ModelError as exc:

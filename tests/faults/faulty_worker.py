@@ -28,7 +28,7 @@ from redis.retry import Retry
 
 import ringkas.workers.tasks  # noqa: F401  (registers the tasks on the app)
 from ringkas.models import pipeline
-from ringkas.settings import Settings, get_settings
+from ringkas.settings import get_settings
 from ringkas.workers.celery_app import app
 
 __all__ = ["app", "runs_key"]
@@ -41,7 +41,7 @@ def runs_key(text: str) -> str:
 
 
 def _faulty_process_articles(
-    requests: Sequence[Any], settings: Settings, on_progress: Any = None
+    requests: Sequence[Any], options: Any, on_progress: Any = None
 ) -> list[Any]:
     # Rides out a Redis restart (tests/faults/test_redis_restart.py) as the job store does.
     retry = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=34)
@@ -55,7 +55,7 @@ def _faulty_process_articles(
         if "[raise]" in request.text:
             raise RuntimeError("the model blew up on this article")
     client.close()
-    outcomes: list[Any] = _real_process_articles(requests, settings, on_progress)
+    outcomes: list[Any] = _real_process_articles(requests, options, on_progress)
     return outcomes
 
 

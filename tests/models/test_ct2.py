@@ -43,7 +43,7 @@ def converted_float32(settings: Settings, folder: Path, key: str) -> Settings:
             "ct2_inter_threads": 1,
         }
     )
-    ct2.convert(key, converted)
+    ct2.convert(key, converted.pipeline_options().models)
     return converted
 
 
@@ -54,11 +54,13 @@ def float32(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Set
 
 
 def test_conversion_is_cached_and_keeps_the_demo_marker(float32: Settings) -> None:
-    folder = ct2.converted_dir(float32.model_translate_id_en, "float32", float32)
+    folder = ct2.converted_dir(
+        float32.model_translate_id_en, "float32", float32.pipeline_options().models
+    )
     assert ct2.is_converted(folder)
     assert (folder / "ringkas_demo.json").is_file()
     weights = (folder / "model.bin").stat().st_mtime_ns
-    assert ct2.convert("translate:id-en", float32) == folder
+    assert ct2.convert("translate:id-en", float32.pipeline_options().models) == folder
     assert (folder / "model.bin").stat().st_mtime_ns == weights  # not converted again
 
 
@@ -66,8 +68,10 @@ def test_conversion_is_cached_and_keeps_the_demo_marker(float32: Settings) -> No
 def test_float32_gives_what_transformers_gives(float32: Settings, beams: int) -> None:
     sentences = seed_sentences()
     options = DecodingOptions(num_beams=beams, no_repeat_ngram_size=0)
-    reference = TransformersTranslator(load_model("translate:id-en", float32), options)
-    engine = ct2.load_engine("translate:id-en", float32)
+    reference = TransformersTranslator(
+        load_model("translate:id-en", float32.pipeline_options().models), options
+    )
+    engine = ct2.load_engine("translate:id-en", float32.pipeline_options().models)
     assert engine is not None
     ours = ct2.CTranslate2Translator(engine, options).translate_batch(sentences)
     same = sum(a == b for a, b in zip(reference.translate_batch(sentences), ours, strict=True))
@@ -80,8 +84,11 @@ def test_float32_gives_what_transformers_gives(float32: Settings, beams: int) ->
 def test_replicas_decode_batches_side_by_side_to_the_same_result(float32: Settings) -> None:
     sentences = ["", *seed_sentences()]
     options = DecodingOptions(num_beams=1, fixed_output_tokens=16)
-    one = ct2.load_engine("translate:id-en", float32)
-    two = ct2.load_engine("translate:id-en", float32.model_copy(update={"ct2_inter_threads": 2}))
+    one = ct2.load_engine("translate:id-en", float32.pipeline_options().models)
+    two = ct2.load_engine(
+        "translate:id-en",
+        float32.model_copy(update={"ct2_inter_threads": 2}).pipeline_options().models,
+    )
     assert one is not None and two is not None
     assert (one.replicas, two.replicas) == (1, 2)
     assert two.engine.num_translators == 2
@@ -96,20 +103,23 @@ def test_replicas_decode_batches_side_by_side_to_the_same_result(float32: Settin
 def test_pipeline_uses_the_converted_model_when_present(float32: Settings) -> None:
     title, body = SEEDS[0].read_text(encoding="utf-8").split("\n", 1)
     request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",))
-    result = process_article(request, float32)
+    result = process_article(request, float32.pipeline_options())
     assert len(result["paragraphs"]) >= 10  # the body, its dateline and footers cut
     assert all(p["source"] and p["translation"] for p in result["paragraphs"])
     assert result["demo_models"] is True
 
     assert result["translate_backend"] == "ctranslate2"
     transformers = float32.model_copy(update={"translate_backend": "transformers"})
-    assert process_article(request, transformers)["translate_backend"] == "transformers"
+    assert (
+        process_article(request, transformers.pipeline_options())["translate_backend"]
+        == "transformers"
+    )
 
 
 def test_int8_translates_every_sentence(settings: Settings, tmp_path: Path) -> None:
     int8 = settings.model_copy(update={"ct2_dir": str(tmp_path), "ct2_quantization": "int8"})
-    ct2.convert("translate:id-en", int8)
-    engine = ct2.load_engine("translate:id-en", int8)
+    ct2.convert("translate:id-en", int8.pipeline_options().models)
+    engine = ct2.load_engine("translate:id-en", int8.pipeline_options().models)
     assert engine is not None
     sentences = [*seed_sentences()[:10], "", " ".join(seed_sentences()[:15])]
     outputs = ct2.CTranslate2Translator(engine, DecodingOptions()).translate_batch(sentences)
@@ -125,10 +135,12 @@ def test_ctranslate2_backend_without_conversion_says_how(
         update={"ct2_dir": str(tmp_path), "translate_backend": "ctranslate2"}
     )
     with pytest.raises(ModelNotConverted, match="run `ringkas models convert`"):
-        process_article(ArticleRequest(text="Halo.", source_lang="id"), strict)
+        process_article(ArticleRequest(text="Halo.", source_lang="id"), strict.pipeline_options())
     # auto falls back to transformers
     auto = strict.model_copy(update={"translate_backend": "auto"})
-    result = process_article(ArticleRequest(text="Halo.", source_lang="id"), auto)
+    result = process_article(
+        ArticleRequest(text="Halo.", source_lang="id"), auto.pipeline_options()
+    )
     assert result["translation"]
     assert result["translate_backend"] == "transformers"
 
@@ -137,8 +149,10 @@ def test_ctranslate2_backend_without_conversion_says_how(
 def test_confidence_matches_transformers(float32: Settings, beams: int) -> None:
     sentences = seed_sentences()[:6]
     options = DecodingOptions(num_beams=beams, no_repeat_ngram_size=0)
-    reference = TransformersTranslator(load_model("translate:id-en", float32), options)
-    engine = ct2.load_engine("translate:id-en", float32)
+    reference = TransformersTranslator(
+        load_model("translate:id-en", float32.pipeline_options().models), options
+    )
+    engine = ct2.load_engine("translate:id-en", float32.pipeline_options().models)
     assert engine is not None
     ours = ct2.CTranslate2Translator(engine, options).translate_scored(sentences)
     for theirs, mine in zip(reference.translate_scored(sentences), ours, strict=True):
@@ -167,7 +181,9 @@ def brief_float32(settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def test_converted_summarizer_stands_on_its_own(brief_float32: Settings) -> None:
-    folder = ct2.converted_dir(brief_float32.model_brief_en, "float32", brief_float32)
+    folder = ct2.converted_dir(
+        brief_float32.model_brief_en, "float32", brief_float32.pipeline_options().models
+    )
     assert ct2.is_converted(folder)
     names = {path.name for path in folder.iterdir()}
     # weights and vocabulary; the byte-level BPE tokenizer; how the model decodes
@@ -175,8 +191,8 @@ def test_converted_summarizer_stands_on_its_own(brief_float32: Settings) -> None
     assert {"tokenizer.json", "tokenizer_config.json", "generation_config.json"} <= names
     assert {"ringkas_demo.json", ct2.ORIGIN_FILE} <= names
 
-    engine = ct2.load_engine("brief:en", brief_float32)
-    reference = load_model("brief:en", brief_float32)
+    engine = ct2.load_engine("brief:en", brief_float32.pipeline_options().models)
+    reference = load_model("brief:en", brief_float32.pipeline_options().models)
     assert engine is not None
     assert engine.tokenizer.get_vocab() == reference.tokenizer.get_vocab()
     generation = engine.generation_config.to_diff_dict()
@@ -189,8 +205,10 @@ def test_converted_summarizer_stands_on_its_own(brief_float32: Settings) -> None
 def test_float32_greedy_summaries_are_the_transformers_token_ids(brief_float32: Settings) -> None:
     articles = english_articles()
     options = BriefOptions(num_beams=1)
-    reference = TransformersSummarizer(load_model("brief:en", brief_float32), options)
-    engine = ct2.load_engine("brief:en", brief_float32)
+    reference = TransformersSummarizer(
+        load_model("brief:en", brief_float32.pipeline_options().models), options
+    )
+    engine = ct2.load_engine("brief:en", brief_float32.pipeline_options().models)
     assert engine is not None
     ours = ct2.CTranslate2Summarizer(engine, options)
     special = set(engine.tokenizer.all_special_ids)
@@ -209,9 +227,9 @@ def test_long_article_is_chunked_alike_on_both_backends(brief_float32: Settings)
     """The shared map-reduce, over the CTranslate2 engine: the same summary as transformers."""
     article = "\n".join(english_articles())  # 1,300 tokens: 11 or more chunks of 128
     options = BriefOptions(num_beams=1, max_words=20)
-    engine = ct2.load_engine("brief:en", brief_float32)
+    engine = ct2.load_engine("brief:en", brief_float32.pipeline_options().models)
     assert engine is not None
-    loaded = load_model("brief:en", brief_float32)
+    loaded = load_model("brief:en", brief_float32.pipeline_options().models)
     reference = TransformersSummarizer(replace(loaded, max_source_tokens=128), options)
     ours = ct2.CTranslate2Summarizer(replace(engine, max_source_tokens=128), options)
     summary = ours.summarize(article)
@@ -222,14 +240,14 @@ def test_long_article_is_chunked_alike_on_both_backends(brief_float32: Settings)
 def test_pipeline_briefs_with_the_converted_summarizer(brief_float32: Settings) -> None:
     request = ArticleRequest(text=english_articles()[0], source_lang="en", tasks=("brief",))
     greedy = brief_float32.model_copy(update={"brief_num_beams": 1})
-    result = process_article(request, greedy)
+    result = process_article(request, greedy.pipeline_options())
     assert result["brief_method"] == "abstractive"
     assert result["brief_backend"] == "ctranslate2"
     assert result["models"]["brief"] == greedy.model_brief_en
     assert result["demo_models"] is True
 
     transformers = greedy.model_copy(update={"brief_backend": "transformers"})
-    reference = process_article(request, transformers)
+    reference = process_article(request, transformers.pipeline_options())
     assert reference["brief_backend"] == "transformers"
     assert result["brief"] == reference["brief"]
 
@@ -239,7 +257,7 @@ def test_ctranslate2_brief_without_conversion_falls_back_to_extractive(
 ) -> None:
     strict = settings.model_copy(update={"ct2_dir": str(tmp_path), "brief_backend": "ctranslate2"})
     request = ArticleRequest(text=english_articles()[0], source_lang="en", tasks=("brief",))
-    result = process_article(request, strict)
+    result = process_article(request, strict.pipeline_options())
     assert result["brief_method"] == "extractive"
     assert result["brief_backend"] is None
     assert result["brief"]
@@ -248,7 +266,7 @@ def test_ctranslate2_brief_without_conversion_falls_back_to_extractive(
     assert "run `ringkas models convert`, or set RINGKAS_BRIEF_BACKEND=auto" in reason
     # auto falls back to transformers
     auto = strict.model_copy(update={"brief_backend": "auto"})
-    assert process_article(request, auto)["brief_backend"] == "transformers"
+    assert process_article(request, auto.pipeline_options())["brief_backend"] == "transformers"
 
 
 def test_convert_command_converts_every_model(demo_env: dict[str, str], tmp_path: Path) -> None:

@@ -26,7 +26,9 @@ def read_seed(path: Path) -> tuple[str, str]:
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
 def test_seed_is_translated_and_briefed(seed: Path, settings: Settings) -> None:
     title, body = read_seed(seed)
-    result = process_article(ArticleRequest(text=body, title=title, source_lang="id"), settings)
+    result = process_article(
+        ArticleRequest(text=body, title=title, source_lang="id"), settings.pipeline_options()
+    )
 
     # The body without the site's boilerplate (tests/models/test_boilerplate.py)
     paragraphs = split_paragraphs(clean_article(body, title).body)
@@ -73,7 +75,8 @@ def test_seed_spans_numbers_and_boilerplate_survive_the_demo_models(
     title, body = read_seed(seed)
     expected = SEED_SPANS[seed.name]
     result = process_article(
-        ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",)), settings
+        ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",)),
+        settings.pipeline_options(),
     )
     for span in [*expected["protected"], *expected["numbers"]]:
         assert span in result["translation"], span
@@ -95,14 +98,15 @@ def test_seed_spans_numbers_and_boilerplate_survive_the_demo_models(
 def test_only_the_tasks_asked_for(settings: Settings) -> None:
     _title, body = read_seed(SEEDS[0])
     only_translation = process_article(
-        ArticleRequest(text=body, source_lang="id", tasks=("translate",)), settings
+        ArticleRequest(text=body, source_lang="id", tasks=("translate",)),
+        settings.pipeline_options(),
     )
     assert only_translation["brief"] is None
     assert only_translation["title_translation"] is None
     assert only_translation["translation"]
 
     only_brief = process_article(
-        ArticleRequest(text=body, source_lang="id", tasks=("brief",)), settings
+        ArticleRequest(text=body, source_lang="id", tasks=("brief",)), settings.pipeline_options()
     )
     assert only_brief["translation"] is None
     assert only_brief["brief"]
@@ -112,7 +116,9 @@ def test_only_the_tasks_asked_for(settings: Settings) -> None:
 
 def test_english_article_goes_to_indonesian_and_gets_an_english_brief(settings: Settings) -> None:
     text = "Twitter will open an office in Jakarta.\nIt has 2.7 million users there."
-    result = process_article(ArticleRequest(text=text, source_lang="en"), settings)
+    result = process_article(
+        ArticleRequest(text=text, source_lang="en"), settings.pipeline_options()
+    )
     assert result["target_lang"] == "id"
     assert len(result["paragraphs"]) == 2
     assert result["models"] == {
@@ -124,13 +130,17 @@ def test_english_article_goes_to_indonesian_and_gets_an_english_brief(settings: 
 
 def test_bad_requests(settings: Settings) -> None:
     with pytest.raises(UnsupportedLanguage, match="unsupported language 'fr'; supported: id, en"):
-        process_article(ArticleRequest(text="Bonjour.", source_lang="fr"), settings)
+        process_article(
+            ArticleRequest(text="Bonjour.", source_lang="fr"), settings.pipeline_options()
+        )
     with pytest.raises(ValueError, match="the article has no text"):
-        process_article(ArticleRequest(text=" \n ", source_lang="id"), settings)
+        process_article(ArticleRequest(text=" \n ", source_lang="id"), settings.pipeline_options())
 
 
 def test_translate_text_keeps_paragraphs(settings: Settings) -> None:
-    result = translate_text("Satu kalimat.\n\nDua kalimat. Tiga kalimat.", "id", settings)
+    result = translate_text(
+        "Satu kalimat.\n\nDua kalimat. Tiga kalimat.", "id", settings.pipeline_options()
+    )
     assert result["translation"].count("\n\n") == 1
     assert result["sentences"] == 3
     assert result["demo_model"] is True
@@ -138,16 +148,22 @@ def test_translate_text_keeps_paragraphs(settings: Settings) -> None:
 
 
 def test_source_language_is_detected_when_not_given(settings: Settings) -> None:
-    result = translate_text("Presiden meresmikan jembatan baru di Jakarta.", None, settings)
+    result = translate_text(
+        "Presiden meresmikan jembatan baru di Jakarta.", None, settings.pipeline_options()
+    )
     assert result["source_lang"] == "id" and result["target_lang"] == "en"
     assert result["detected_lang"]["lang"] == "id"
     english = process_article(
-        ArticleRequest(text="The president opened a new bridge in Jakarta today."), settings
+        ArticleRequest(text="The president opened a new bridge in Jakarta today."),
+        settings.pipeline_options(),
     )
     assert english["target_lang"] == "id"
     assert english["detected_lang"]["lang"] == "en"
     with pytest.raises(UnsupportedLanguage, match="the text looks like 'fr'"):
-        process_article(ArticleRequest(text="Le président a inauguré un nouveau pont."), settings)
+        process_article(
+            ArticleRequest(text="Le président a inauguré un nouveau pont."),
+            settings.pipeline_options(),
+        )
 
 
 def test_glossary_per_request_and_per_deployment(settings: Settings, tmp_path: Path) -> None:
@@ -161,7 +177,7 @@ def test_glossary_per_request_and_per_deployment(settings: Settings, tmp_path: P
             tasks=("translate",),
             glossary={"Zulkifli Hasan": "Zulkifli Hasan", "warga": "residents"},
         ),
-        deployment,
+        deployment.pipeline_options(),
     )
     for term in ("MPR Speaker", "Zulkifli Hasan", "residents"):
         assert term in result["translation"]
@@ -176,7 +192,9 @@ def test_brief_falls_back_to_extractive_when_the_summarizer_is_missing(
         "Twitter will open an office in Jakarta.\nThe office will work with media.\n"
         "Twitter has 2.7 million followers on one account.\nCats are pets."
     )
-    result = process_article(ArticleRequest(text=text, source_lang="en"), missing)
+    result = process_article(
+        ArticleRequest(text=text, source_lang="en"), missing.pipeline_options()
+    )
     assert result["brief_method"] == "extractive"
     assert "is not available" in result["brief_fallback_reason"]
     assert 0 < len(split_sentences(result["brief"], "en")) <= 3
@@ -192,7 +210,7 @@ def test_brief_falls_back_when_the_summarizer_says_nothing(
     monkeypatch.setattr(summarizer.TransformersSummarizer, "summarize", lambda self, text: "")
     text = "Twitter will open an office in Jakarta.\nThe office will work with media."
     result = process_article(
-        ArticleRequest(text=text, source_lang="en", tasks=("brief",)), settings
+        ArticleRequest(text=text, source_lang="en", tasks=("brief",)), settings.pipeline_options()
     )
     assert result["brief_method"] == "extractive"
     assert result["brief_fallback_reason"] == "the summarizer returned an empty summary"
@@ -202,11 +220,13 @@ def test_brief_falls_back_when_the_summarizer_says_nothing(
 def test_indonesian_brief_on_request(settings: Settings) -> None:
     title, body = read_seed(SEEDS[0])
     request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("brief_id",))
-    result = process_article(request, settings)
+    result = process_article(request, settings.pipeline_options())
     assert result["brief"] and result["brief_id"]
     assert result["translation"] is None  # not asked for
     assert result["models"]["brief_id"] == settings.model_translate_en_id
-    default = process_article(ArticleRequest(text=body, source_lang="id"), settings)
+    default = process_article(
+        ArticleRequest(text=body, source_lang="id"), settings.pipeline_options()
+    )
     assert default["brief_id"] is None  # only on request
 
 
@@ -224,7 +244,7 @@ def test_articles_batched_together_come_out_as_they_do_alone(settings: Settings)
 
     outcomes = process_articles(
         [*requests, bad, english],
-        fixed,
+        fixed.pipeline_options(),
         [lambda done, total, log=log: log.append((done, total)) for log in heard],
     )
 
@@ -233,7 +253,7 @@ def test_articles_batched_together_come_out_as_they_do_alone(settings: Settings)
     for request, result in zip(requests, batched, strict=True):
         assert isinstance(result, dict)
         assert result["timings"]["batch_articles"] == len(requests)
-        single = process_article(request, fixed)
+        single = process_article(request, fixed.pipeline_options())
         assert single["timings"]["batch_articles"] == 1
         # Padding to another batch's width moves scores in the 4th decimal, no more.
         for ours, theirs in zip(

@@ -58,7 +58,9 @@ def test_rouge_on_known_strings() -> None:
 def test_evaluate_translation_on_a_tiny_file(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "t.id").write_text("\n".join(SOURCES) + "\n")
     (tmp_path / "t.en").write_text("\n".join(REFERENCES) + "\n")
-    report = evaluate_translation(tmp_path / "t.id", tmp_path / "t.en", "id", settings)
+    report = evaluate_translation(
+        tmp_path / "t.id", tmp_path / "t.en", "id", settings.pipeline_options()
+    )
     assert report["lines"] == 3 and report["demo_model"] is True
     # numbers pass through placeholders, so even random weights keep them
     assert report["number_fidelity"] == 100.0

@@ -29,13 +29,17 @@ def test_trim_of_nothing_is_nothing() -> None:
 
 @pytest.fixture(scope="module")
 def summarizer(settings: Settings) -> TransformersSummarizer:
-    return TransformersSummarizer(load_model("brief:en", settings), BriefOptions(num_beams=1))
+    return TransformersSummarizer(
+        load_model("brief:en", settings.pipeline_options().models), BriefOptions(num_beams=1)
+    )
 
 
 @pytest.fixture(scope="module")
 def short_summarizer(settings: Settings) -> TransformersSummarizer:
     """The demo summarizer made to take 128 tokens at most, so articles need chunking."""
-    loaded = replace(load_model("brief:en", settings), max_source_tokens=128)
+    loaded = replace(
+        load_model("brief:en", settings.pipeline_options().models), max_source_tokens=128
+    )
     return TransformersSummarizer(loaded, BriefOptions(num_beams=1, max_words=20))
 
 

@@ -29,7 +29,9 @@ def greedy(
     options = DecodingOptions(
         num_beams=1, max_batch_tokens=max_batch_tokens, fixed_output_tokens=fixed
     )
-    return TransformersTranslator(load_model("translate:id-en", settings), options)
+    return TransformersTranslator(
+        load_model("translate:id-en", settings.pipeline_options().models), options
+    )
 
 
 def test_one_output_per_sentence_in_order(settings: Settings) -> None:
@@ -58,7 +60,7 @@ def test_empty_sentences_give_empty_translations(settings: Settings) -> None:
 
 def test_over_long_sentence_is_split_and_bounded(settings: Settings) -> None:
     translator = greedy(settings, max_batch_tokens=256, fixed=None)
-    tokenizer = load_model("translate:id-en", settings).tokenizer
+    tokenizer = load_model("translate:id-en", settings.pipeline_options().models).tokenizer
     long = " ".join(seed_sentences()[:15])
     positions = 128  # the demo model's max_position_embeddings
     assert len(tokenizer(long, verbose=False).input_ids) > 2 * positions
@@ -78,7 +80,9 @@ def test_over_long_sentence_is_split_and_bounded(settings: Settings) -> None:
 @pytest.mark.parametrize("beams", [1, 3])
 def test_scored_translations_carry_a_confidence(settings: Settings, beams: int) -> None:
     options = DecodingOptions(num_beams=beams, max_batch_tokens=256)
-    translator = TransformersTranslator(load_model("translate:id-en", settings), options)
+    translator = TransformersTranslator(
+        load_model("translate:id-en", settings.pipeline_options().models), options
+    )
     sentences = seed_sentences()[:5]
     scored = translator.translate_scored(["", *sentences])
     assert scored[0].text == "" and scored[0].confidence is None
@@ -111,7 +115,9 @@ class CountingTranslator(TransformersTranslator):
 
 def test_transformers_reports_each_batch_before_generating_the_next(settings: Settings) -> None:
     options = DecodingOptions(num_beams=1, max_batch_tokens=64, fixed_output_tokens=24)
-    translator = CountingTranslator(load_model("translate:id-en", settings), options)
+    translator = CountingTranslator(
+        load_model("translate:id-en", settings.pipeline_options().models), options
+    )
     seen: list[int] = []
     translator.translate_scored(seed_sentences()[:6], lambda _: seen.append(translator.generated))
     # It decodes in the calling thread: holding a batch back would only delay its progress.

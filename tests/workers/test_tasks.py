@@ -127,12 +127,12 @@ def test_transient_errors_are_retried(store: JobStore, monkeypatch: pytest.Monke
     calls: list[int] = []
 
     def flaky(
-        requests: list[pipeline.ArticleRequest], settings: Settings, *progress: Any
+        requests: list[pipeline.ArticleRequest], options: Any, *progress: Any
     ) -> list[pipeline.ArticleOutcome]:
         calls.append(1)
         if len(calls) < 3:
             raise ConnectionError("connection reset by peer")
-        return real(requests, settings, *progress)
+        return real(requests, options, *progress)
 
     monkeypatch.setattr(pipeline, "process_articles", flaky)
     job_id = store.create([ARTICLE], ["translate"])
@@ -275,12 +275,12 @@ def count_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
 
     def counting(
-        requests: list[pipeline.ArticleRequest], settings: Settings, *progress: Any
+        requests: list[pipeline.ArticleRequest], options: Any, *progress: Any
     ) -> list[pipeline.ArticleOutcome]:
         calls.append(len(requests))
         if any("[raise]" in r.text for r in requests):
             raise KeyError("paragraphs")
-        return real(requests, settings, *progress)
+        return real(requests, options, *progress)
 
     monkeypatch.setattr(pipeline, "process_articles", counting)
     return calls

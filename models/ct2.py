@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ringkas.models.build import is_demo_model
 from ringkas.models.errors import ModelNotConverted, ModelUnavailable
 from ringkas.models.registry import lookup, model_spec
+from ringkas.models.result import Backend
 from ringkas.models.summarizer import Seq2SeqSummarizer
 from ringkas.models.translator import Decoded, PendingBatch, PieceTranslator
 
@@ -206,7 +207,7 @@ def _load_engine(
 class CTranslate2Translator(PieceTranslator):
     """A converted Marian model run by CTranslate2, batched as the ``transformers`` backend."""
 
-    backend = "ctranslate2"
+    backend: Backend = "ctranslate2"
     batches_ahead_per_replica = 2  # decoded in CTranslate2's own threads
     _loaded: LoadedEngine
 
@@ -245,7 +246,7 @@ class CTranslate2Summarizer(Seq2SeqSummarizer):
     """A converted seq2seq summarizer run by CTranslate2, with the settings that
     ``TransformersSummarizer`` gets from the model's generation config."""
 
-    backend = "ctranslate2"
+    backend: Backend = "ctranslate2"
     _loaded: LoadedEngine
 
     def _generate_ids(self, chunks: list[str]) -> list[list[int]]:

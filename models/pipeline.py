@@ -1,7 +1,8 @@
 """One article in, its translation and brief out: the model layer's entry point.
 
-The workers, the batch script (``--local``) and the tests call these two functions. Both
-return plain JSON-able dicts, so a Celery task can store them as they are.
+The workers, the batch script (``--local``) and the tests call these functions. They return
+the typed results of ``models.result``, which a Celery task stores as JSON
+(``model_dump(mode="json")``) and the API publishes and validates.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from ringkas.models.boilerplate import CleanArticle, clean_article, load_rules
 from ringkas.models.errors import ModelError, UnsupportedLanguage
@@ -24,6 +25,15 @@ from ringkas.models.numbers import check_numbers
 from ringkas.models.options import ModelOptions, PipelineOptions
 from ringkas.models.protect import load_glossary, protect, restore
 from ringkas.models.registry import translation_key
+from ringkas.models.result import (
+    ArticleResult,
+    BodySentence,
+    DetectedLanguage,
+    Language,
+    ParagraphTranslation,
+    SentenceTranslation,
+    TextResult,
+)
 from ringkas.models.segment import split_paragraphs, split_sentences
 from ringkas.models.summarizer import BriefOptions, Summarizer, TransformersSummarizer, trim_brief
 from ringkas.models.translator import (
@@ -33,7 +43,7 @@ from ringkas.models.translator import (
 )
 
 Task = Literal["translate", "brief", "brief_id"]
-LANGUAGES = ("id", "en")
+LANGUAGES: tuple[Language, ...] = ("id", "en")
 TASKS: tuple[Task, ...] = ("translate", "brief", "brief_id")
 DEFAULT_TASKS: tuple[Task, ...] = ("translate", "brief")
 
@@ -63,13 +73,13 @@ class ArticleRequest:
 ProgressCallback = Callable[[int, int], None]
 """Hears ``(sentences_done, sentences_total)`` of one article's translation."""
 
-ArticleOutcome = dict[str, Any] | ModelError | ValueError
+ArticleOutcome = ArticleResult | ModelError | ValueError
 """What ``process_articles`` gives for each article: its result, or why it failed."""
 
 
 def process_article(
     request: ArticleRequest, options: PipelineOptions, on_progress: ProgressCallback | None = None
-) -> dict[str, Any]:
+) -> ArticleResult:
     """Cleans, translates and/or briefs one article.
 
     ``on_progress``, when given, hears ``(sentences_done, sentences_total)`` of the
@@ -85,17 +95,7 @@ def process_article(
     takes its place (``models.extractive``).
 
     Returns:
-        ``{"source_lang", "target_lang", "detected_lang", "title", "dateline", "bylines",
-        "captions", "removed", "title_translation", "translation",
-        "paragraphs": [{"source", "translation"}], "sentences",
-        "sentences_detail": [{"paragraph", "source", "translation", "confidence",
-        "warnings"}], "title_detail", "warnings", "brief", "brief_method",
-        "brief_backend", "brief_fallback_reason",
-        "timings": {"translate_s", "brief_s", "batch_articles"}, "models": {...},
-        "demo_models"}``. ``confidence`` is the mean log-probability of the sentence's
-        tokens (≤ 0); ``warnings`` (article level) lists every sentence's warnings, each
-        prefixed with where it is. ``brief_backend`` is the summarizer's backend
-        (``"transformers"`` or ``"ctranslate2"``), ``None`` for an extractive brief. Values
+        The article's ``ArticleResult`` (``models.result`` describes every field). Values
         of a task not asked for are ``None``. ``timings.translate_s`` is the time of the
         translation batch the article was part of, and ``batch_articles`` how many
         articles shared it (see ``process_articles``).
@@ -126,7 +126,7 @@ def process_articles(
     looping/echo guard decides per article.
 
     Returns:
-        One outcome per request, in order: the result dict of ``process_article``, or the
+        One outcome per request, in order: the ``ArticleResult`` of ``process_article``, or the
         ``ValueError``/``ModelError`` that article raised (the others are not affected).
         Anything else raised stops the whole call: the caller cannot tell which article
         caused it.
@@ -168,7 +168,7 @@ class _Article:
     source_lang: str
     paragraphs: list[str]
     sentences: list[list[str]]  # per paragraph
-    result: dict[str, Any]
+    result: ArticleResult
     translated_paragraphs: list[str] | None = None
 
     @property
@@ -205,32 +205,17 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
     source_lang, detected = _source_language(request.source_lang, clean.body, clean.title)
     paragraphs = split_paragraphs(clean.body)
     sentences = [split_sentences(p, source_lang) for p in paragraphs]
-    result: dict[str, Any] = {
-        "source_lang": source_lang,
-        "target_lang": target_of(source_lang),
-        "detected_lang": detected,
-        "title": clean.title,
-        "dateline": clean.dateline,
-        "bylines": clean.bylines,
-        "captions": clean.captions,
-        "removed": clean.removed,
-        "title_translation": None,
-        "translation": None,
-        "paragraphs": None,
-        "sentences": sum(len(s) for s in sentences),
-        "sentences_detail": None,
-        "title_detail": None,
-        "warnings": [],
-        "brief": None,
-        "brief_id": None,
-        "brief_method": None,
-        "brief_backend": None,
-        "brief_fallback_reason": None,
-        "timings": {"translate_s": None, "brief_s": None, "batch_articles": None},
-        "models": {},
-        "translate_backend": None,
-        "demo_models": False,
-    }
+    result = ArticleResult(
+        source_lang=source_lang,
+        target_lang=target_of(source_lang),
+        detected_lang=detected,
+        title=clean.title,
+        dateline=clean.dateline,
+        bylines=clean.bylines,
+        captions=clean.captions,
+        removed=clean.removed,
+        sentences=sum(len(s) for s in sentences),
+    )
     return _Article(request, clean, source_lang, paragraphs, sentences, result)
 
 
@@ -256,12 +241,13 @@ def _translate_group(
     )
     progress.finish()
     elapsed = round(time.perf_counter() - started, 3)
-    per_article: list[list[dict[str, Any]]] = [[] for _ in articles]
+    per_article: list[list[SentenceTranslation]] = [[] for _ in articles]
     for detail, owner in zip(details, owners, strict=True):
         per_article[owner].append(detail)
     for article, mine in zip(articles, per_article, strict=True):
         _fill_translation(article, iter(mine), translator)
-        article.result["timings"].update(translate_s=elapsed, batch_articles=len(articles))
+        article.result.timings.translate_s = elapsed
+        article.result.timings.batch_articles = len(articles)
 
 
 class _GroupProgress:
@@ -296,46 +282,52 @@ class _GroupProgress:
 
 
 def _fill_translation(
-    article: _Article, details: Iterator[dict[str, Any]], translator: Translator
+    article: _Article, details: Iterator[SentenceTranslation], translator: Translator
 ) -> None:
     """Puts an article's translated sentences (in order, title last) into its result."""
     # Sentences come back in order: take each paragraph's share, then the title.
     per_paragraph = [[next(details) for _ in para] for para in article.sentences]
     title_detail = next(details, None)
-    paragraph_texts = [" ".join(d["translation"] for d in para) for para in per_paragraph]
+    paragraph_texts = [" ".join(d.translation for d in para) for para in per_paragraph]
     result = article.result
-    result["models"]["translate"] = translator.model_id
-    result["translate_backend"] = translator.backend
-    result["demo_models"] |= translator.is_demo
+    result.models.translate = translator.model_id
+    result.translate_backend = translator.backend
+    result.demo_models |= translator.is_demo
     article.translated_paragraphs = paragraph_texts
     if "translate" in article.request.tasks:
-        result["paragraphs"] = [
-            {"source": source, "translation": text}
+        result.paragraphs = [
+            ParagraphTranslation(source=source, translation=text)
             for source, text in zip(article.paragraphs, paragraph_texts, strict=True)
         ]
-        result["title_translation"] = title_detail["translation"] if title_detail else None
-        result["title_detail"] = title_detail
-        result["translation"] = "\n\n".join(paragraph_texts)
-        result["sentences_detail"] = [
-            {"paragraph": p, **detail} for p, para in enumerate(per_paragraph) for detail in para
-        ]
-        result["warnings"] = _article_warnings(per_paragraph, title_detail)
+        result.title_translation = title_detail.translation if title_detail else None
+        result.title_detail = title_detail
+        result.translation = "\n\n".join(paragraph_texts)
+        result.sentences_detail = _body_sentences(per_paragraph)
+        result.warnings = _article_warnings(per_paragraph, title_detail)
 
 
-def _add_brief(article: _Article, options: PipelineOptions) -> dict[str, Any]:
+def _body_sentences(per_paragraph: list[list[SentenceTranslation]]) -> list[BodySentence]:
+    return [
+        BodySentence(paragraph=p, **detail.model_dump())
+        for p, para in enumerate(per_paragraph)
+        for detail in para
+    ]
+
+
+def _add_brief(article: _Article, options: PipelineOptions) -> ArticleResult:
     """The article's result, with its briefs when asked for."""
     result = article.result
     tasks = article.request.tasks
     if "brief" in tasks or "brief_id" in tasks:
         started = time.perf_counter()
-        result.update(_brief(article.english, options, result))
-        if "brief_id" in tasks and result["brief"]:
+        _brief(article.english, options, result)
+        if "brief_id" in tasks and result.brief:
             brief_translator = translator_for("en", "id", options)
-            result["brief_id"] = " ".join(
-                brief_translator.translate_batch(split_sentences(result["brief"], "en"))
+            result.brief_id = " ".join(
+                brief_translator.translate_batch(split_sentences(result.brief, "en"))
             )
-            result["models"]["brief_id"] = brief_translator.model_id
-        result["timings"]["brief_s"] = round(time.perf_counter() - started, 3)
+            result.models.brief_id = brief_translator.model_id
+        result.timings.brief_s = round(time.perf_counter() - started, 3)
     return result
 
 
@@ -344,14 +336,10 @@ def translate_text(
     source_lang: str | None,
     options: PipelineOptions,
     glossary: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> TextResult:
     """Translates a short text (the synchronous path), keeping its paragraphs.
 
     No boilerplate is removed: a short text is taken as it is.
-
-    Returns:
-        ``{"source_lang", "target_lang", "detected_lang", "translation", "sentences",
-        "sentences_detail", "warnings", "model", "demo_model", "timing_s"}``.
 
     Raises:
         ValueError: empty text.
@@ -370,23 +358,19 @@ def translate_text(
         translate_sentences(translator, flat, source_lang, options, [merged] * len(flat))
     )
     per_paragraph = [[next(details) for _ in para] for para in sentences]
-    return {
-        "source_lang": source_lang,
-        "target_lang": target_lang,
-        "detected_lang": detected,
-        "translation": "\n\n".join(
-            " ".join(d["translation"] for d in para) for para in per_paragraph
-        ),
-        "sentences": len(flat),
-        "sentences_detail": [
-            {"paragraph": p, **d} for p, para in enumerate(per_paragraph) for d in para
-        ],
-        "warnings": _article_warnings(per_paragraph, None),
-        "model": translator.model_id,
-        "backend": translator.backend,
-        "demo_model": translator.is_demo,
-        "timing_s": round(time.perf_counter() - started, 3),
-    }
+    return TextResult(
+        source_lang=source_lang,
+        target_lang=target_lang,
+        detected_lang=detected,
+        translation="\n\n".join(" ".join(d.translation for d in para) for para in per_paragraph),
+        sentences=len(flat),
+        sentences_detail=_body_sentences(per_paragraph),
+        warnings=_article_warnings(per_paragraph, None),
+        model=translator.model_id,
+        backend=translator.backend,
+        demo_model=translator.is_demo,
+        timing_s=round(time.perf_counter() - started, 3),
+    )
 
 
 def translate_sentences(
@@ -397,7 +381,7 @@ def translate_sentences(
     glossaries: Sequence[Mapping[str, str] | None] | None = None,
     on_finished: FinishedCallback | None = None,
     groups: Sequence[int] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SentenceTranslation]:
     """Translates sentences with protected spans, the loop/echo guard and number checks.
 
     ``glossaries``, when given, has one glossary per sentence (articles batched together
@@ -405,7 +389,7 @@ def translate_sentences(
     per article); ``on_finished`` hears which sentences each batch finished.
 
     Returns:
-        Per sentence, in order: ``{"source", "translation", "confidence", "warnings"}``.
+        Per sentence, in order, its translation and what the checks found.
     """
     target_lang = target_of(source_lang)
     numbers = (source_lang, target_lang) if options.protect_numbers else None
@@ -420,7 +404,7 @@ def translate_sentences(
         on_finished,
         groups,
     )
-    details: list[dict[str, Any]] = []
+    details: list[SentenceTranslation] = []
     for sentence, prot, translation in zip(sentences, protected, results, strict=True):
         text, lost = restore(translation.text, prot)
         warnings = [*translation.warnings, *lost]
@@ -432,37 +416,34 @@ def translate_sentences(
                 f"{options.low_confidence} (RINGKAS_LOW_CONFIDENCE)"
             )
         details.append(
-            {
-                "source": sentence,
-                "translation": text,
-                "confidence": confidence,
-                "warnings": warnings,
-            }
+            SentenceTranslation(
+                source=sentence, translation=text, confidence=confidence, warnings=warnings
+            )
         )
     return details
 
 
-def target_of(source_lang: str) -> str:
+def target_of(source_lang: str) -> Language:
     """The other language of the pair."""
     return "en" if source_lang == "id" else "id"
 
 
-def _check_language(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise UnsupportedLanguage(
-            f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}"
-        )
+def _check_language(lang: str) -> Language:
+    for known in LANGUAGES:
+        if lang == known:
+            return known
+    raise UnsupportedLanguage(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
 
 
 def _source_language(
     given: str | None, body: str, title: str | None
-) -> tuple[str, dict[str, Any] | None]:
+) -> tuple[Language, DetectedLanguage | None]:
     """The given language, checked; or the detected one with its probability."""
     if given is not None:
-        _check_language(given)
-        return given, None
+        return _check_language(given), None
     detection = detect_source_language(f"{title or ''}\n{body}")
-    return detection.lang, {"lang": detection.lang, "probability": detection.probability}
+    lang = _check_language(detection.lang)  # detect_source_language allows only these
+    return lang, DetectedLanguage(lang=lang, probability=detection.probability)
 
 
 def _glossary(options: PipelineOptions, extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -477,50 +458,47 @@ def _deployment_glossary(path: Path) -> dict[str, str]:
 
 
 def _article_warnings(
-    paragraphs: list[list[dict[str, Any]]], title: dict[str, Any] | None
+    paragraphs: list[list[SentenceTranslation]], title: SentenceTranslation | None
 ) -> list[str]:
-    warnings = [f"title: {w}" for w in (title or {}).get("warnings", [])]
+    warnings = [f"title: {w}" for w in title.warnings] if title else []
     for p, para in enumerate(paragraphs, start=1):
         for s, detail in enumerate(para, start=1):
-            warnings += [f"paragraph {p}, sentence {s}: {w}" for w in detail["warnings"]]
+            warnings += [f"paragraph {p}, sentence {s}: {w}" for w in detail.warnings]
     return warnings
 
 
-def _brief(english: str, options: PipelineOptions, result: dict[str, Any]) -> dict[str, Any]:
-    """The brief, abstractive if the summarizer gives one, else extractive."""
+def _brief(english: str, options: PipelineOptions, result: ArticleResult) -> None:
+    """Writes the brief into ``result``: abstractive if the summarizer gives one, else
+    extractive."""
     brief_options = options.brief
     reason: str | None = None
     try:
         summarizer = summarizer_for(options.models, brief_options)
-        result["models"]["brief"] = summarizer.model_id
-        result["demo_models"] |= summarizer.is_demo
+        result.models.brief = summarizer.model_id
+        result.demo_models |= summarizer.is_demo
         brief = trim_brief(
             summarizer.summarize(english), brief_options.max_sentences, brief_options.max_words
         )
         if brief.strip():
-            return {
-                "brief": brief,
-                "brief_method": "abstractive",
-                "brief_backend": summarizer.backend,
-                "brief_fallback_reason": None,
-            }
+            result.brief = brief
+            result.brief_method = "abstractive"
+            result.brief_backend = summarizer.backend
+            result.brief_fallback_reason = None
+            return
         reason = "the summarizer returned an empty summary"
     # ModelError: missing model; the others: what torch and transformers raise when a model
     # fails on an input (out of memory, a bad shape). Not Exception: Celery's time limit
     # is one, and must stop the task.
     except (ModelError, RuntimeError, ValueError, OSError, IndexError) as exc:
         reason = f"the summarizer failed: {exc}"
-    brief = trim_brief(
+    result.brief = trim_brief(
         extractive_brief(english, brief_options.max_sentences),
         brief_options.max_sentences,
         brief_options.max_words,
     )
-    return {
-        "brief": brief,
-        "brief_method": "extractive",
-        "brief_backend": None,
-        "brief_fallback_reason": reason,
-    }
+    result.brief_method = "extractive"
+    result.brief_backend = None
+    result.brief_fallback_reason = reason
 
 
 def summarizer_for(models: ModelOptions, brief: BriefOptions) -> Summarizer:

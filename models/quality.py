@@ -90,7 +90,7 @@ def evaluate_translation(
     target_lang = target_of(source_lang)
     translator = translator_for(source_lang, target_lang, options)
     details = translate_sentences(translator, sources, source_lang, options)
-    hypotheses = [d["translation"] for d in details]
+    hypotheses = [d.translation for d in details]
     return {
         "task": f"translate:{source_lang}-{target_lang}",
         "model": translator.model_id,
@@ -122,10 +122,10 @@ def evaluate_briefs(
         sentences = [split_sentences(p, "id") for p in split_paragraphs(body)]
         flat = [s for para in sentences for s in para]
         english = iter(translate_sentences(to_en, flat, "id", options))
-        text_en = "\n".join(" ".join(next(english)["translation"] for _ in p) for p in sentences)
+        text_en = "\n".join(" ".join(next(english).translation for _ in p) for p in sentences)
         brief_en = trim_brief(summarizer.summarize(text_en), brief.max_sentences, 10**6)
         back = translate_sentences(to_id, split_sentences(brief_en, "en") or [""], "en", options)
-        briefs.append(" ".join(d["translation"] for d in back))
+        briefs.append(" ".join(d.translation for d in back))
         leads.append(lead_brief(body, 3, "id"))
         extractive.append(extractive_brief(body, 3, "id"))
     references = [a["summary"] for a in articles]

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from ringkas.models.chunking import pack
 from ringkas.models.loading import Loaded, LoadedModel
+from ringkas.models.result import Backend
 from ringkas.models.segment import split_paragraphs, split_sentences
 
 
@@ -21,7 +22,7 @@ class Summarizer(Protocol):
 
     model_id: str
     is_demo: bool
-    backend: str  # "transformers" or "ctranslate2"
+    backend: Backend
 
     def summarize(self, text: str) -> str:
         """A summary of ``text``; may be longer than a brief (see ``trim_brief``)."""
@@ -63,7 +64,7 @@ class Seq2SeqSummarizer:
     summarized again until one is left (map, then reduce).
     """
 
-    backend = ""
+    backend: Backend  # each backend sets it
 
     def __init__(self, loaded: Loaded, options: BriefOptions) -> None:
         self._loaded = loaded
@@ -102,7 +103,7 @@ class TransformersSummarizer(Seq2SeqSummarizer):
     generation config (minimum length, n-gram blocking, length penalty) and the brief's
     beams and length."""
 
-    backend = "transformers"
+    backend: Backend = "transformers"
     _loaded: LoadedModel
 
     def _generate_ids(self, chunks: list[str]) -> list[list[int]]:

@@ -19,6 +19,7 @@ from typing import Protocol, Self
 from ringkas.models.batching import batches_by_tokens
 from ringkas.models.chunking import split_to_fit
 from ringkas.models.loading import Loaded, LoadedModel
+from ringkas.models.result import Backend
 
 FinishedCallback = Callable[[list[int]], None]
 """Hears, after each batch, the indices of the sentences that batch finished (every piece
@@ -74,7 +75,7 @@ class Translator(Protocol):
 
     model_id: str
     is_demo: bool
-    backend: str  # "transformers" or "ctranslate2"
+    backend: Backend
 
     @property
     def options(self) -> DecodingOptions:
@@ -145,7 +146,7 @@ class PieceTranslator:
     """What both backends share: fitting, batching, output budgets, joining pieces. Each
     backend adds ``_start``, which hands one batch to its engine."""
 
-    backend = ""
+    backend: Backend  # each backend sets it
     # Batches handed to the engine before the oldest is collected, per replica. An engine
     # that decodes in the background then has the next batch queued when one ends; one
     # that decodes in the calling thread (0) reports each batch's progress at once.
@@ -228,7 +229,7 @@ class PieceTranslator:
 class TransformersTranslator(PieceTranslator):
     """A MarianMT model run with ``transformers`` ``generate``."""
 
-    backend = "transformers"
+    backend: Backend = "transformers"
     _loaded: LoadedModel
 
     def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:

@@ -419,7 +419,7 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
                     # Recorded; a rerun retries it.
                     yield failed(article, type(outcome).__name__, str(outcome))
                 else:
-                    yield succeeded(article, outcome)
+                    yield succeeded(article, outcome.model_dump(mode="json"))
 
     return process
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from ringkas.models.result import ArticleResult, TextResult
 from ringkas.service.textnorm import clean_field, normalise_field
 
 Language = Literal["id", "en"]
@@ -138,9 +139,9 @@ class ArticleOut(BaseModel):
     source_lang: Language | None = Field(description="As submitted; null: detected.")
     status: ArticleStatus
     attempts: Annotated[int, Field(ge=0, description="Times a worker started it.")]
-    result: dict[str, Any] | None = Field(
-        description="Translation, brief, timings and model ids once succeeded; always null "
-        "in a poll with results=false."
+    result: ArticleResult | None = Field(
+        description="Translation, brief, checks, timings and model ids once succeeded; "
+        "always null in a poll with results=false."
     )
     error: str | None = Field(description="Why it failed, once failed.")
     started_at: str | None
@@ -196,15 +197,7 @@ class TranslateRequest(BaseModel):
     glossary: Glossary | None = None
 
 
-class TranslateOut(BaseModel):
-    """The model layer's answer, passed through."""
-
-    model_config = ConfigDict(extra="allow")
-
-    source_lang: Language
-    target_lang: Language
-    translation: str
-    demo_model: bool = Field(description="True when random-weight demo models answered.")
+TranslateOut = TextResult
 
 
 class ErrorOut(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ringkas.jobstore import ArticleInput, JobStore
+from ringkas.models.result import ArticleResult
 
 # Each way a job of two articles can finish: the job's status → its articles' outcomes.
 FINISHED_JOBS = {
@@ -28,12 +29,18 @@ class TrackingJobStore(JobStore):
         return job_id
 
 
+# A worker's result of a brief-only article, as JSON.
+A_BRIEF = ArticleResult(
+    source_lang="id", target_lang="en", sentences=1, brief="A brief.", brief_method="extractive"
+).model_dump(mode="json")
+
+
 def finish_articles(store: JobStore, job_id: str, outcomes: Sequence[str]) -> None:
     """What a worker writes: article ``i`` started, then succeeded or failed as
     ``outcomes[i]`` says."""
     for index, outcome in enumerate(outcomes):
         store.start(job_id, index)
         if outcome == "succeeded":
-            store.succeed(job_id, index, {"brief": "A brief."})
+            store.succeed(job_id, index, A_BRIEF)
         else:
             store.fail(job_id, index, "model is missing")

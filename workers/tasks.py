@@ -215,7 +215,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
             # The input or the model setup is at fault: retrying would fail the same way.
             store.fail(job_id, index, str(outcome))
         else:
-            store.succeed(job_id, index, outcome)
+            store.succeed(job_id, index, outcome.model_dump(mode="json"))
 
 
 def _fail_all(store: JobStore, job_id: str, indices: list[int], error: str) -> None:
@@ -228,11 +228,16 @@ def translate_text(
     text: str, source_lang: str | None, glossary: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Translates a short text for ``POST /v1/translate``; returns the model layer's dict."""
+    from pydantic import ValidationError
+
     from ringkas.models.errors import ModelError, UnsupportedLanguage
     from ringkas.models.pipeline import translate_text as run_translate
 
     try:
-        return run_translate(text, source_lang, get_settings().pipeline_options(), glossary)
+        result = run_translate(text, source_lang, get_settings().pipeline_options(), glossary)
+        return result.model_dump(mode="json")
+    except ValidationError:
+        raise  # a result that does not fit its schema is a bug, not the caller's input
     except (UnsupportedLanguage, ValueError) as exc:
         raise SyncTaskError("invalid_input", str(exc)) from None
     except ModelError as exc:

@@ -104,14 +104,14 @@ def test_pipeline_uses_the_converted_model_when_present(float32: Settings) -> No
     title, body = SEEDS[0].read_text(encoding="utf-8").split("\n", 1)
     request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("translate",))
     result = process_article(request, float32.pipeline_options())
-    assert len(result["paragraphs"]) >= 10  # the body, its dateline and footers cut
-    assert all(p["source"] and p["translation"] for p in result["paragraphs"])
-    assert result["demo_models"] is True
+    assert len(result.paragraphs) >= 10  # the body, its dateline and footers cut
+    assert all(p.source and p.translation for p in result.paragraphs)
+    assert result.demo_models is True
 
-    assert result["translate_backend"] == "ctranslate2"
+    assert result.translate_backend == "ctranslate2"
     transformers = float32.model_copy(update={"translate_backend": "transformers"})
     assert (
-        process_article(request, transformers.pipeline_options())["translate_backend"]
+        process_article(request, transformers.pipeline_options()).translate_backend
         == "transformers"
     )
 
@@ -141,8 +141,8 @@ def test_ctranslate2_backend_without_conversion_says_how(
     result = process_article(
         ArticleRequest(text="Halo.", source_lang="id"), auto.pipeline_options()
     )
-    assert result["translation"]
-    assert result["translate_backend"] == "transformers"
+    assert result.translation
+    assert result.translate_backend == "transformers"
 
 
 @pytest.mark.parametrize("beams", [1, 4])
@@ -241,15 +241,15 @@ def test_pipeline_briefs_with_the_converted_summarizer(brief_float32: Settings) 
     request = ArticleRequest(text=english_articles()[0], source_lang="en", tasks=("brief",))
     greedy = brief_float32.model_copy(update={"brief_num_beams": 1})
     result = process_article(request, greedy.pipeline_options())
-    assert result["brief_method"] == "abstractive"
-    assert result["brief_backend"] == "ctranslate2"
-    assert result["models"]["brief"] == greedy.model_brief_en
-    assert result["demo_models"] is True
+    assert result.brief_method == "abstractive"
+    assert result.brief_backend == "ctranslate2"
+    assert result.models.brief == greedy.model_brief_en
+    assert result.demo_models is True
 
     transformers = greedy.model_copy(update={"brief_backend": "transformers"})
     reference = process_article(request, transformers.pipeline_options())
-    assert reference["brief_backend"] == "transformers"
-    assert result["brief"] == reference["brief"]
+    assert reference.brief_backend == "transformers"
+    assert result.brief == reference.brief
 
 
 def test_ctranslate2_brief_without_conversion_falls_back_to_extractive(
@@ -258,15 +258,15 @@ def test_ctranslate2_brief_without_conversion_falls_back_to_extractive(
     strict = settings.model_copy(update={"ct2_dir": str(tmp_path), "brief_backend": "ctranslate2"})
     request = ArticleRequest(text=english_articles()[0], source_lang="en", tasks=("brief",))
     result = process_article(request, strict.pipeline_options())
-    assert result["brief_method"] == "extractive"
-    assert result["brief_backend"] is None
-    assert result["brief"]
-    reason = result["brief_fallback_reason"]
+    assert result.brief_method == "extractive"
+    assert result.brief_backend is None
+    assert result.brief
+    reason = result.brief_fallback_reason
     assert "has no CTranslate2 conversion in" in reason
     assert "run `ringkas models convert`, or set RINGKAS_BRIEF_BACKEND=auto" in reason
     # auto falls back to transformers
     auto = strict.model_copy(update={"brief_backend": "auto"})
-    assert process_article(request, auto.pipeline_options())["brief_backend"] == "transformers"
+    assert process_article(request, auto.pipeline_options()).brief_backend == "transformers"
 
 
 def test_convert_command_converts_every_model(demo_env: dict[str, str], tmp_path: Path) -> None:

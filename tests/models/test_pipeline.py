@@ -12,6 +12,7 @@ from ringkas.models.pipeline import (
     process_articles,
     translate_text,
 )
+from ringkas.models.result import ArticleResult
 from ringkas.models.segment import split_paragraphs, split_sentences
 from ringkas.settings import Settings
 
@@ -32,24 +33,24 @@ def test_seed_is_translated_and_briefed(seed: Path, settings: Settings) -> None:
 
     # The body without the site's boilerplate (tests/models/test_boilerplate.py)
     paragraphs = split_paragraphs(clean_article(body, title).body)
-    assert result["source_lang"] == "id"
-    assert result["target_lang"] == "en"
-    assert [p["source"] for p in result["paragraphs"]] == paragraphs
-    assert all(p["translation"] for p in result["paragraphs"])
-    assert result["translation"] == "\n\n".join(p["translation"] for p in result["paragraphs"])
-    assert result["title_translation"]
-    assert result["sentences"] >= len(paragraphs)
-    brief_words = len(result["brief"].rstrip("…").split())
+    assert result.source_lang == "id"
+    assert result.target_lang == "en"
+    assert [p.source for p in result.paragraphs] == paragraphs
+    assert all(p.translation for p in result.paragraphs)
+    assert result.translation == "\n\n".join(p.translation for p in result.paragraphs)
+    assert result.title_translation
+    assert result.sentences >= len(paragraphs)
+    brief_words = len(result.brief.rstrip("…").split())
     assert 0 < brief_words <= settings.brief_max_words
-    assert result["timings"]["translate_s"] > 0
-    assert result["timings"]["brief_s"] > 0
-    assert result["models"] == {
+    assert result.timings.translate_s > 0
+    assert result.timings.brief_s > 0
+    assert result.models.model_dump(exclude_none=True) == {
         "translate": settings.model_translate_id_en,
         "brief": settings.model_brief_en,
     }
-    assert result["demo_models"] is True
-    assert result["brief_method"] == "abstractive"
-    assert result["title"] == title
+    assert result.demo_models is True
+    assert result.brief_method == "abstractive"
+    assert result.title == title
 
 
 SEED_SPANS = {
@@ -79,18 +80,18 @@ def test_seed_spans_numbers_and_boilerplate_survive_the_demo_models(
         settings.pipeline_options(),
     )
     for span in [*expected["protected"], *expected["numbers"]]:
-        assert span in result["translation"], span
-    assert result["dateline"] == expected["dateline"]
+        assert span in result.translation, span
+    assert result.dateline == expected["dateline"]
     for footer in expected["gone"]:
-        assert footer not in result["translation"]
-        assert all(footer not in p["source"] for p in result["paragraphs"])
+        assert footer not in result.translation
+        assert all(footer not in p.source for p in result.paragraphs)
     # every sentence has a confidence and a list of warnings; the article lists them all
-    details = result["sentences_detail"]
-    assert len(details) == result["sentences"]
-    assert all(isinstance(d["confidence"], float) and d["confidence"] <= 0 for d in details)
-    assert all(isinstance(d["warnings"], list) for d in details)
-    flat = [w for d in details for w in d["warnings"]]
-    assert len([w for w in result["warnings"] if not w.startswith("title:")]) == len(flat)
+    details = result.sentences_detail
+    assert len(details) == result.sentences
+    assert all(isinstance(d.confidence, float) and d.confidence <= 0 for d in details)
+    assert all(isinstance(d.warnings, list) for d in details)
+    flat = [w for d in details for w in d.warnings]
+    assert len([w for w in result.warnings if not w.startswith("title:")]) == len(flat)
     # numbers pass through placeholders in the target's convention: none is missing
     assert not [w for w in flat if w.startswith("number ")]
 
@@ -101,17 +102,17 @@ def test_only_the_tasks_asked_for(settings: Settings) -> None:
         ArticleRequest(text=body, source_lang="id", tasks=("translate",)),
         settings.pipeline_options(),
     )
-    assert only_translation["brief"] is None
-    assert only_translation["title_translation"] is None
-    assert only_translation["translation"]
+    assert only_translation.brief is None
+    assert only_translation.title_translation is None
+    assert only_translation.translation
 
     only_brief = process_article(
         ArticleRequest(text=body, source_lang="id", tasks=("brief",)), settings.pipeline_options()
     )
-    assert only_brief["translation"] is None
-    assert only_brief["brief"]
+    assert only_brief.translation is None
+    assert only_brief.brief
     # an Indonesian article is translated to English to be briefed
-    assert only_brief["models"]["translate"] == settings.model_translate_id_en
+    assert only_brief.models.translate == settings.model_translate_id_en
 
 
 def test_english_article_goes_to_indonesian_and_gets_an_english_brief(settings: Settings) -> None:
@@ -119,13 +120,13 @@ def test_english_article_goes_to_indonesian_and_gets_an_english_brief(settings: 
     result = process_article(
         ArticleRequest(text=text, source_lang="en"), settings.pipeline_options()
     )
-    assert result["target_lang"] == "id"
-    assert len(result["paragraphs"]) == 2
-    assert result["models"] == {
+    assert result.target_lang == "id"
+    assert len(result.paragraphs) == 2
+    assert result.models.model_dump(exclude_none=True) == {
         "translate": settings.model_translate_en_id,
         "brief": settings.model_brief_en,
     }
-    assert result["brief"]
+    assert result.brief
 
 
 def test_bad_requests(settings: Settings) -> None:
@@ -141,24 +142,24 @@ def test_translate_text_keeps_paragraphs(settings: Settings) -> None:
     result = translate_text(
         "Satu kalimat.\n\nDua kalimat. Tiga kalimat.", "id", settings.pipeline_options()
     )
-    assert result["translation"].count("\n\n") == 1
-    assert result["sentences"] == 3
-    assert result["demo_model"] is True
-    assert result["model"] == settings.model_translate_id_en
+    assert result.translation.count("\n\n") == 1
+    assert result.sentences == 3
+    assert result.demo_model is True
+    assert result.model == settings.model_translate_id_en
 
 
 def test_source_language_is_detected_when_not_given(settings: Settings) -> None:
     result = translate_text(
         "Presiden meresmikan jembatan baru di Jakarta.", None, settings.pipeline_options()
     )
-    assert result["source_lang"] == "id" and result["target_lang"] == "en"
-    assert result["detected_lang"]["lang"] == "id"
+    assert result.source_lang == "id" and result.target_lang == "en"
+    assert result.detected_lang.lang == "id"
     english = process_article(
         ArticleRequest(text="The president opened a new bridge in Jakarta today."),
         settings.pipeline_options(),
     )
-    assert english["target_lang"] == "id"
-    assert english["detected_lang"]["lang"] == "en"
+    assert english.target_lang == "id"
+    assert english.detected_lang.lang == "en"
     with pytest.raises(UnsupportedLanguage, match="the text looks like 'fr'"):
         process_article(
             ArticleRequest(text="Le président a inauguré un nouveau pont."),
@@ -180,8 +181,8 @@ def test_glossary_per_request_and_per_deployment(settings: Settings, tmp_path: P
         deployment.pipeline_options(),
     )
     for term in ("MPR Speaker", "Zulkifli Hasan", "residents"):
-        assert term in result["translation"]
-    assert "Ketua MPR" not in result["translation"]
+        assert term in result.translation
+    assert "Ketua MPR" not in result.translation
 
 
 def test_brief_falls_back_to_extractive_when_the_summarizer_is_missing(
@@ -195,11 +196,11 @@ def test_brief_falls_back_to_extractive_when_the_summarizer_is_missing(
     result = process_article(
         ArticleRequest(text=text, source_lang="en"), missing.pipeline_options()
     )
-    assert result["brief_method"] == "extractive"
-    assert "is not available" in result["brief_fallback_reason"]
-    assert 0 < len(split_sentences(result["brief"], "en")) <= 3
-    assert result["brief"].startswith("Twitter will open an office in Jakarta.")
-    assert result["translation"]  # the rest of the article is not affected
+    assert result.brief_method == "extractive"
+    assert "is not available" in result.brief_fallback_reason
+    assert 0 < len(split_sentences(result.brief, "en")) <= 3
+    assert result.brief.startswith("Twitter will open an office in Jakarta.")
+    assert result.translation  # the rest of the article is not affected
 
 
 def test_brief_falls_back_when_the_summarizer_says_nothing(
@@ -212,22 +213,22 @@ def test_brief_falls_back_when_the_summarizer_says_nothing(
     result = process_article(
         ArticleRequest(text=text, source_lang="en", tasks=("brief",)), settings.pipeline_options()
     )
-    assert result["brief_method"] == "extractive"
-    assert result["brief_fallback_reason"] == "the summarizer returned an empty summary"
-    assert result["brief"] == text.replace("\n", " ")
+    assert result.brief_method == "extractive"
+    assert result.brief_fallback_reason == "the summarizer returned an empty summary"
+    assert result.brief == text.replace("\n", " ")
 
 
 def test_indonesian_brief_on_request(settings: Settings) -> None:
     title, body = read_seed(SEEDS[0])
     request = ArticleRequest(text=body, title=title, source_lang="id", tasks=("brief_id",))
     result = process_article(request, settings.pipeline_options())
-    assert result["brief"] and result["brief_id"]
-    assert result["translation"] is None  # not asked for
-    assert result["models"]["brief_id"] == settings.model_translate_en_id
+    assert result.brief and result.brief_id
+    assert result.translation is None  # not asked for
+    assert result.models.brief_id == settings.model_translate_en_id
     default = process_article(
         ArticleRequest(text=body, source_lang="id"), settings.pipeline_options()
     )
-    assert default["brief_id"] is None  # only on request
+    assert default.brief_id is None  # only on request
 
 
 def test_articles_batched_together_come_out_as_they_do_alone(settings: Settings) -> None:
@@ -252,23 +253,25 @@ def test_articles_batched_together_come_out_as_they_do_alone(settings: Settings)
     assert isinstance(failed, UnsupportedLanguage)
     for request, result in zip(requests, batched, strict=True):
         assert isinstance(result, dict)
-        assert result["timings"]["batch_articles"] == len(requests)
+        assert result.timings.batch_articles == len(requests)
         single = process_article(request, fixed.pipeline_options())
-        assert single["timings"]["batch_articles"] == 1
+        assert single.timings.batch_articles == 1
         # Padding to another batch's width moves scores in the 4th decimal, no more.
         for ours, theirs in zip(
-            [*result["sentences_detail"], result["title_detail"]],
-            [*single["sentences_detail"], single["title_detail"]],
+            [*result.sentences_detail, result.title_detail],
+            [*single.sentences_detail, single.title_detail],
             strict=True,
         ):
-            assert ours["confidence"] == pytest.approx(theirs["confidence"], abs=1e-3)
-            assert {**ours, "confidence": None} == {**theirs, "confidence": None}
-    assert isinstance(alone, dict) and alone["target_lang"] == "id"
+            assert ours.confidence == pytest.approx(theirs.confidence, abs=1e-3)
+            assert ours.model_copy(update={"confidence": None}) == theirs.model_copy(
+                update={"confidence": None}
+            )
+    assert isinstance(alone, ArticleResult) and alone.target_lang == "id"
     # Each article hears its own count, up to its own total (title included).
     for log, result in zip(heard, [*batched, None, alone], strict=True):
         if result is None:
             assert log == []  # failed before translation
             continue
-        total = result["sentences"] + 1 if result["title"] else result["sentences"]
+        total = result.sentences + 1 if result.title else result.sentences
         assert log[-1] == (total, total)
         assert [d for d, _ in log] == sorted(d for d, _ in log)

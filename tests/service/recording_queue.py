@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ringkas.models.result import BodySentence, TextResult
+
 
 class RecordingQueue:
     """Stands in for `service.queue.TaskQueue`: records what would be sent."""
@@ -28,15 +30,27 @@ class RecordingQueue:
         self.translations.append((text, source_lang, timeout_s))
         self.glossaries.append(glossary)
         lang = source_lang or "id"  # a worker detects the language; this stand-in says "id"
-        return {
-            "source_lang": lang,
-            "target_lang": "en" if lang == "id" else "id",
-            "translation": text.upper(),
-            "sentences": 1,
-            "model": "recorder",
-            "demo_model": True,
-            "timing_s": 0.0,
-        }
+        # Shaped as a worker's answer is: a TextResult as JSON.
+        return TextResult(
+            source_lang=lang,
+            target_lang="en" if lang == "id" else "id",
+            translation=text.upper(),
+            sentences=1,
+            sentences_detail=[
+                BodySentence(
+                    paragraph=0,
+                    source=text,
+                    translation=text.upper(),
+                    confidence=None,
+                    warnings=[],
+                )
+            ],
+            warnings=[],
+            model="recorder",
+            backend="transformers",
+            demo_model=True,
+            timing_s=0.0,
+        ).model_dump(mode="json")
 
     def ping_workers(self, timeout_s: float = 1.0) -> list[str]:
         return ["recorder@test"]

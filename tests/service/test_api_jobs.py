@@ -19,6 +19,7 @@ from recording_queue import RecordingQueue
 from tracking_store import FINISHED_JOBS, TrackingJobStore, finish_articles
 
 from ringkas.jobstore import JobNotFound, JobStore
+from ringkas.models.result import ArticleResult
 from ringkas.service.deps import get_queue, get_store
 from ringkas.service.queue import TaskQueue
 from ringkas.settings import Settings
@@ -86,7 +87,10 @@ def test_poll_shows_results_errors_and_derived_status(
     store = JobStore.from_url(api_settings.redis_url, api_settings.job_ttl_s)
     store.start(job_id, 0)
     assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "running"
-    store.succeed(job_id, 0, {"brief": "A brief."})
+    result = ArticleResult(
+        source_lang="id", target_lang="en", sentences=1, brief="A brief.", brief_method="extractive"
+    ).model_dump(mode="json")
+    store.succeed(job_id, 0, result)
     store.start(job_id, 1)
     store.fail(job_id, 1, "model is missing")
 
@@ -96,11 +100,7 @@ def test_poll_shows_results_errors_and_derived_status(
     assert job["tasks"] == ["brief"]
     assert job["progress"] == {"done": 2, "total": 2, "succeeded": 1, "failed": 1}
     first, second = job["articles"]
-    assert (first["status"], first["result"], first["error"]) == (
-        "succeeded",
-        {"brief": "A brief."},
-        None,
-    )
+    assert (first["status"], first["result"], first["error"]) == ("succeeded", result, None)
     assert (second["status"], second["result"], second["error"]) == (
         "failed",
         None,
@@ -276,10 +276,11 @@ def test_docs_are_served(client: TestClient) -> None:
 
 
 def test_the_api_never_imports_torch_or_the_model_layer() -> None:
+    # The typed result (ringkas.models.result, pydantic only) is shared with the API.
     code = (
         "import sys, ringkas.service.app, ringkas.service.routes, ringkas.workers.celery_app; "
-        "print(sorted(m for m in sys.modules if m in ('torch', 'transformers') "
-        "or m.startswith(('ringkas.models', 'models'))))"
+        "print(sorted(m for m in sys.modules if m in ('torch', 'transformers', 'ctranslate2') "
+        "or m.startswith(('ringkas.models.', 'models')) and m != 'ringkas.models.result'))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

@@ -1,0 +1,170 @@
+"""The typed results of the model layer: what an article and a short text become.
+
+One set of models, used by the model layer (which builds them), the workers (which store
+them as JSON), and the API (which publishes their schema in ``/openapi.json`` and validates
+what it answers against it). Only pydantic here: the API imports this module without the
+rest of the model layer (no torch).
+
+A field of a task that was not asked for is ``null`` (``translation`` when only ``brief``
+was asked for, ``brief`` when only ``translate`` was).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["id", "en"]
+BriefMethod = Literal["abstractive", "extractive"]
+Backend = Literal["transformers", "ctranslate2"]
+
+
+class _Result(BaseModel):
+    # Mutable: the pipeline fills a result in as the article goes through its steps.
+    # Unknown fields are refused, so a misspelt field fails in tests instead of vanishing.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class DetectedLanguage(_Result):
+    """The language the detector chose, when the request gave none."""
+
+    lang: Language = Field(description="The detected source language (Malay counts as id).")
+    probability: float = Field(ge=0, le=1, description="The detector's probability for it.")
+
+
+class SentenceTranslation(_Result):
+    """One sentence and its translation, with what the checks found."""
+
+    source: str = Field(description="The source sentence, as segmented.")
+    translation: str = Field(description="Its translation, placeholders restored.")
+    confidence: float | None = Field(
+        description="Mean log-probability of the translation's tokens under the decoder "
+        "(≤ 0; nearer 0 is surer); null when the backend gives no scores."
+    )
+    warnings: list[str] = Field(
+        description="What the checks found: a missing or changed number, a dropped "
+        "placeholder, a loop or echo, low confidence."
+    )
+
+
+class BodySentence(SentenceTranslation):
+    """A sentence of the article's body."""
+
+    paragraph: int = Field(ge=0, description="Index of its paragraph in `paragraphs`.")
+
+
+class ParagraphTranslation(_Result):
+    """A paragraph of the cleaned body and its translation."""
+
+    source: str = Field(description="The paragraph, boilerplate removed.")
+    translation: str = Field(description="Its sentences' translations, joined by spaces.")
+
+
+class Timings(_Result):
+    """Where the article's time went, in seconds."""
+
+    translate_s: float | None = Field(
+        default=None,
+        description="The translation call the article was part of (articles of one worker "
+        "task are translated together; see batch_articles).",
+    )
+    brief_s: float | None = Field(default=None, description="Writing the brief(s).")
+    batch_articles: int | None = Field(
+        default=None, ge=1, description="How many articles shared the translation call."
+    )
+
+
+class ModelIds(_Result):
+    """The hub id or folder of each model that worked on the article."""
+
+    translate: str | None = Field(default=None, description="The translation model.")
+    brief: str | None = Field(default=None, description="The summarizer, when it was used.")
+    brief_id: str | None = Field(
+        default=None, description="The model that translated the brief into Indonesian."
+    )
+
+
+class ArticleResult(_Result):
+    """What an article of a job becomes: its parts, translation, brief and checks."""
+
+    source_lang: Language = Field(description="The article's language, given or detected.")
+    target_lang: Language = Field(description="The language it was translated into.")
+    detected_lang: DetectedLanguage | None = Field(
+        default=None, description="What the detector said; null when source_lang was given."
+    )
+    title: str | None = Field(default=None, description="The headline, given or found.")
+    dateline: str | None = Field(
+        default=None, description="Date and place line separated from the body."
+    )
+    bylines: list[str] = Field(default_factory=list, description="Reporter/editor lines.")
+    captions: list[str] = Field(default_factory=list, description="Photo captions.")
+    removed: list[str] = Field(
+        default_factory=list, description="Site boilerplate dropped from the body, in order."
+    )
+    title_translation: str | None = Field(default=None, description="The translated title.")
+    translation: str | None = Field(
+        default=None, description="The whole translation; paragraphs separated by a blank line."
+    )
+    paragraphs: list[ParagraphTranslation] | None = Field(
+        default=None, description="The body paragraph by paragraph, with translations."
+    )
+    sentences: int = Field(ge=0, description="Sentences in the cleaned body.")
+    sentences_detail: list[BodySentence] | None = Field(
+        default=None, description="Every body sentence, in order, with its checks."
+    )
+    title_detail: SentenceTranslation | None = Field(
+        default=None, description="The title's sentence, with its checks."
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Every sentence's warnings, each prefixed with where it is "
+        '("paragraph 3, sentence 2: …", "title: …").',
+    )
+    brief: str | None = Field(default=None, description="The English brief.")
+    brief_id: str | None = Field(
+        default=None, description="The brief in Indonesian (task brief_id)."
+    )
+    brief_method: BriefMethod | None = Field(
+        default=None,
+        description="abstractive (the summarizer wrote it) or extractive (sentences chosen "
+        "from the article, when the summarizer is missing or failed).",
+    )
+    brief_backend: Backend | None = Field(
+        default=None, description="The summarizer's backend; null for an extractive brief."
+    )
+    brief_fallback_reason: str | None = Field(
+        default=None, description="Why the brief is extractive, when it is."
+    )
+    timings: Timings = Field(default_factory=Timings, description="Where the time went.")
+    models: ModelIds = Field(
+        default_factory=ModelIds, description="The models that worked on the article."
+    )
+    translate_backend: Backend | None = Field(
+        default=None, description="The translation backend; null when nothing was translated."
+    )
+    demo_models: bool = Field(
+        default=False,
+        description="True when a random-weight demo model worked on it: the text is "
+        "gibberish by design.",
+    )
+
+
+class TextResult(_Result):
+    """What a short text sent to ``POST /v1/translate`` becomes."""
+
+    source_lang: Language = Field(description="The text's language, given or detected.")
+    target_lang: Language = Field(description="The language it was translated into.")
+    detected_lang: DetectedLanguage | None = Field(
+        default=None, description="What the detector said; null when source_lang was given."
+    )
+    translation: str = Field(description="The translation; paragraphs kept.")
+    sentences: int = Field(ge=0, description="Sentences translated.")
+    sentences_detail: list[BodySentence] = Field(
+        description="Every sentence, in order, with its checks."
+    )
+    warnings: list[str] = Field(description="Every sentence's warnings, prefixed with where.")
+    model: str = Field(description="The translation model's hub id or folder.")
+    backend: Backend = Field(description="The translation backend.")
+    demo_model: bool = Field(description="True when random-weight demo models answered.")
+    timing_s: float = Field(ge=0, description="Seconds the translation took.")

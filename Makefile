@@ -9,7 +9,7 @@ TORCH_SPEC ?= torch==2.13.0
 # Never wait on an unreachable model hub in tests (local folders and the cache still load).
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install demo-models demo test lint bench clean
+.PHONY: install services demo-models demo test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -31,7 +31,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy ringkas  # models/, service/, workers/ through ringkas/'s symlinks
 
-test: lint demo-models
+# System packages and services the tests talk to (Redis, RabbitMQ, Chromium…), installed and
+# started where missing.
+services:
+	bash scripts/test-services
+
+test: services lint demo-models
 	$(PY) -m pytest
 
 clean:

@@ -6,8 +6,6 @@ PY := $(VENV)/bin/python
 # torch first and pinned: unpinned, the project's dependencies would pull a multi-GB CUDA
 # build. Override for another build, e.g. TORCH_SPEC="torch==2.13.0 --index-url URL".
 TORCH_SPEC ?= torch==2.13.0
-# Never wait on an unreachable model hub in tests (local folders and the cache still load).
-export HF_HUB_OFFLINE ?= 1
 
 .PHONY: install services demo-models demo test lint bench clean
 
@@ -36,6 +34,9 @@ lint: install
 services:
 	bash scripts/test-services
 
+# Never wait on an unreachable model hub in tests (local folders and the cache still load);
+# the demo asks the hub once, briefly (ringkas/hub_models.py).
+test: export HF_HUB_OFFLINE ?= 1
 test: services lint demo-models
 	$(PY) -m pytest
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ringkas.models.build import is_demo_model
 from ringkas.models.errors import ModelNotConverted, ModelUnavailable
+from ringkas.models.loading import snapshot_folder
 from ringkas.models.registry import lookup, model_spec
 from ringkas.models.result import Backend
 from ringkas.models.summarizer import Seq2SeqSummarizer
@@ -60,8 +61,8 @@ def convert(key: str, models: ModelOptions, *, force: bool = False) -> Path:
         raise ModelUnavailable(key, spec, lookup(key).env_var, str(exc).splitlines()[0]) from exc
     converter.tokenizer.save_pretrained(out)
     converter.generation_config.save_pretrained(out)
-    source = Path(spec).expanduser()
-    if source.is_dir() and is_demo_model(source):
+    source = snapshot_folder(spec)
+    if source is not None and is_demo_model(source):
         (out / "ringkas_demo.json").write_bytes((source / "ringkas_demo.json").read_bytes())
     # What the loader needs from the original config, so that it never asks the hub.
     origin = {"spec": spec, "max_position_embeddings": converter.max_position_embeddings}

@@ -124,9 +124,28 @@ def _load(key: str, spec: str, device: str, threads: int, offline: bool) -> Load
         model=model,
         tokenizer=tokenizer,
         device=resolved,
-        is_demo=is_local and is_demo_model(folder),
+        is_demo=_is_demo(spec),
         max_source_tokens=int(model.config.max_position_embeddings),
     )
+
+
+def snapshot_folder(spec: str) -> Path | None:
+    """The folder a model's files are in: ``spec`` itself when it is a local folder, else
+    its snapshot in the hub cache (None when it is not cached)."""
+    folder = Path(spec).expanduser()
+    if folder.is_dir():
+        return folder
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(spec, "config.json")
+    return Path(cached).parent if isinstance(cached, str) else None
+
+
+def _is_demo(spec: str) -> bool:
+    # A random-weight model says so wherever it comes from: a folder, or a hub (mirror)
+    # that serves one; the marker file travels with it.
+    folder = snapshot_folder(spec)
+    return folder is not None and is_demo_model(folder)
 
 
 def _pick_device(device: str) -> str:

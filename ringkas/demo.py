@@ -50,13 +50,18 @@ class DemoOptions:
 def demo_model_overrides(
     settings: Settings, models_dir: Path, echo: Echo = typer.echo
 ) -> dict[str, str]:
-    """RINGKAS_MODEL_* values for the children: the user's where set, else the demo models.
+    """Environment for the children's models: the real ones where the hub answers, else the
+    random-weight demo models for every model the user has not set.
 
     A model setting given in the environment is kept as it is (a folder, or a hub id the
-    user means); only the ones left at their hub-id defaults are pointed at the demo models,
-    which are built first if they are not there yet.
+    user means). Where the model hub answers (``ringkas.hub_models``), every hub id is
+    downloaded into the hub cache and converted for CTranslate2, and the children load
+    them from there, offline. Where it does not, the models left at their hub-id defaults
+    are pointed at the demo models, which are built first if they are not there yet.
     """
+    from ringkas.hub_models import prepare_hub_models
     from ringkas.models.build import DEMO_ENV, build_demo_models, demo_model_env
+    from ringkas.models.registry import model_spec
 
     user_set = {
         env_name
@@ -69,6 +74,11 @@ def demo_model_overrides(
         echo(f"Models: {env_name}={value} (yours, {kind})")
     if len(user_set) == len(DEMO_ENV):
         return {}
+    models = settings.pipeline_options().models
+    from_hub = [key for key in DEMO_ENV if not Path(model_spec(key, models)).expanduser().is_dir()]
+    if prepare_hub_models(settings, from_hub, echo):
+        # In the cache now: the worker must not wait on the hub again.
+        return {"HF_HUB_OFFLINE": "1", "RINGKAS_HUB_OFFLINE": "true"}
     started = time.monotonic()
     echo(f"Models: random-weight demo models in {models_dir} (built now if missing) …")
     build_demo_models(models_dir)

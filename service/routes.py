@@ -24,6 +24,7 @@ from ringkas.service import limits
 from ringkas.service.auth import AccessDep
 from ringkas.service.deps import get_metrics, get_queue, get_settings, get_store
 from ringkas.service.errors import ApiError
+from ringkas.service.jsonbody import StrictJsonRoute
 from ringkas.service.queue import (
     BROKER_ERRORS,
     QueueUnavailable,
@@ -45,7 +46,7 @@ from ringkas.service.schemas import (
 from ringkas.service.waiting import wait_until_finished
 from ringkas.settings import Settings
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJsonRoute)
 logger = logging.getLogger("ringkas.api")
 MAX_WAIT_S = 60
 

@@ -76,6 +76,20 @@ def test_submit_answers_202_records_the_job_and_queues_its_articles(
     assert all(a["status"] == "queued" and a["attempts"] == 0 for a in job["articles"])
 
 
+@pytest.mark.parametrize(
+    "tasks",
+    [["translate", "brief", "brief_id"], ["brief_id", "translate"], ["brief_id"], ["brief"]],
+)
+def test_any_non_empty_set_of_known_tasks_is_accepted(
+    client: TestClient, queue: RecordingQueue, tasks: list[str]
+) -> None:
+    response = client.post("/v1/jobs", json={"articles": ARTICLES[:1], "tasks": tasks})
+
+    assert response.status_code == 202, response.text
+    job = client.get(response.json()["status_url"]).json()
+    assert job["tasks"] == tasks
+
+
 def test_poll_shows_results_errors_and_derived_status(
     client: TestClient, queue: RecordingQueue, api_settings: Settings
 ) -> None:

@@ -14,10 +14,11 @@ from fastapi import FastAPI
 from ringkas.jobstore import JobStore
 from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
-from ringkas.service import metrics, web
+from ringkas.service import docs, metrics, web
 from ringkas.service.auth import install_access
 from ringkas.service.bodylimit import BodySizeLimit
 from ringkas.service.errors import install_error_handlers
+from ringkas.service.headers import HeadAsGet, SecurityHeaders
 from ringkas.service.limits import limits_text
 from ringkas.service.queue import TaskQueue
 from ringkas.service.routes import router
@@ -43,7 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to ``settings`` (the environment's when None)."""
     settings = settings or get_settings()
     app = FastAPI(
-        title="Ringkas", description=DESCRIPTION + limits_text(settings), version=_version()
+        title="Ringkas",
+        description=DESCRIPTION + limits_text(settings),
+        version=_version(),
+        # /docs comes from the package (service/docs.py); FastAPI's would use a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
@@ -53,10 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_format)
     install_access(app, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Added last, so they wrap everything else: every answer gets the headers, and HEAD.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(metrics.router)
     web.mount(app)
+    docs.mount(app)
     return app
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from ringkas.jobstore import ArticleInput, JobStore, JobView
 from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
+from ringkas.report import markdown_document
 from ringkas.service import limits
 from ringkas.service.auth import AccessDep
 from ringkas.service.deps import get_metrics, get_queue, get_settings, get_store
@@ -144,6 +145,40 @@ async def get_job(
     await run_in_threadpool(caller.check_can_read, store, job_id)
     await wait_until_finished(store, settings.redis_url, job_id, wait)
     return _job_out(await run_in_threadpool(store.get, job_id, with_results=results))
+
+
+@router.get(
+    "/v1/jobs/{job_id}/markdown",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/markdown": {}}, "description": "The document."},
+        **_errors(401, 404, 429, 503),
+    },
+    tags=["jobs"],
+)
+async def get_job_markdown(
+    job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
+    store: StoreDep,
+    caller: AccessDep,
+) -> Response:
+    """The job's finished articles as Markdown, as `ringkas batch --markdown` writes them;
+    everything from the articles is escaped."""
+    await run_in_threadpool(caller.check_can_read, store, job_id)
+    job = await run_in_threadpool(store.get, job_id)
+    return Response(markdown_document(_records(job)), media_type="text/markdown; charset=utf-8")
+
+
+def _records(job: JobView) -> list[dict[str, Any]]:
+    """The finished articles as `ringkas batch` result records."""
+    records: list[dict[str, Any]] = []
+    for a in job.articles:
+        base = {"id": a.input.id or str(a.index), "title": a.input.title}
+        if a.state.status == "succeeded":
+            records.append({**base, "status": "succeeded", "result": a.state.result})
+        elif a.state.status == "failed":
+            error = {"code": "failed", "detail": a.state.error}
+            records.append({**base, "status": "failed", "error": error})
+    return records
 
 
 def _count_submitted(metrics: MetricsStore, job_id: str, articles: int) -> None:

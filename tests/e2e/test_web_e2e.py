@@ -124,6 +124,13 @@ def test_submit_a_seed_and_read_it_side_by_side(
     # The demo models answered: the banner says so.
     assert result["demo_models"] is True
     assert "gibberish by design" in browser.find_element(By.ID, "demo-banner").text
+    # Copy / Download Markdown take the API's document, the one `ringkas batch` writes.
+    markdown = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "markdown(lastJob).then(done, (e) => done(`ERROR ${e.message}`));"
+    )
+    assert markdown == http.get(f"/v1/jobs/{job_id}/markdown").text
+    assert markdown.startswith("# Ringkas results\n") and "### Brief" in markdown
     status = browser.find_element(By.ID, "job-status").text
     assert "1/1 articles" in status and "sentences" in status
     assert not browser.execute_script(UNLABELLED_CONTROLS_JS)

@@ -64,16 +64,19 @@ class Access:
     settings: Settings
     limiter: RateLimiter
 
-    def check_can_submit(self, store: JobStore) -> None:
-        """Raises a 429 when the key already has its quota of unfinished jobs."""
+    def reserve_job(self, store: JobStore, job_id: str) -> None:
+        """Counts the created job against the key's quota of unfinished jobs, atomically;
+        raises a 429 when the key already has its quota."""
         if self.key_id is not None:
-            self.limiter.check_active_jobs(
-                self.key_id, self.settings.max_active_jobs_per_key, store
+            settings = self.settings
+            self.limiter.reserve_active_job(
+                self.key_id, job_id, settings.max_active_jobs_per_key, settings.job_ttl_s, store
             )
 
-    def submitted(self, job_id: str) -> None:
+    def release_job(self, job_id: str) -> None:
+        """Gives back the place of a job that was withdrawn before it was queued."""
         if self.key_id is not None:
-            self.limiter.add_active_job(self.key_id, job_id, self.settings.job_ttl_s)
+            self.limiter.release_active_job(self.key_id, job_id)
 
     def check_can_read(self, store: JobStore, job_id: str) -> None:
         """Raises `JobNotFound` (404) for another key's job."""

@@ -79,7 +79,6 @@ def submit_job(
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
-    caller.check_can_submit(store)
     articles = [
         ArticleInput(
             text=a.text,
@@ -93,6 +92,13 @@ def submit_job(
     # Recorded before anything is queued, so a worker never meets an unknown job.
     job_id = store.create(articles, body.tasks, owner=caller.key_id)
     try:
+        # After create: the quota counts jobs that exist, so a concurrent submission's
+        # clean-up never mistakes a reserved place for an expired job.
+        caller.reserve_job(store, job_id)
+    except Exception:
+        store.delete(job_id)  # refused (429) or Redis failed: nothing was queued
+        raise
+    try:
         sizes = [len(a.text) + len(a.title or "") for a in articles]
         for group in group_articles(sizes, settings.task_max_articles, settings.task_max_chars):
             queue.enqueue_articles(job_id, group)
@@ -100,6 +106,7 @@ def submit_job(
         # Withdraw the job, whatever failed: the articles already queued find no job and
         # are dropped, so a client never sees a job that can never finish.
         store.delete(job_id)
+        caller.release_job(job_id)
         if not isinstance(exc, QueueUnavailable):
             raise
         raise ApiError(
@@ -109,7 +116,6 @@ def submit_job(
             "nothing was kept, try again later",
         ) from exc
     _count_submitted(metrics, job_id, len(articles))
-    caller.submitted(job_id)
     status_url = f"/v1/jobs/{job_id}"
     response.headers["Location"] = status_url
     return JobAccepted(job_id=job_id, status_url=status_url, articles=len(articles))

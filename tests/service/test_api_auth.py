@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import redis
 from fastapi import FastAPI
@@ -153,6 +155,42 @@ def test_a_finished_job_frees_its_place_in_the_quota(
 
     assert store.get(first).status == status
     assert keyed.post("/v1/jobs", json=JOB, headers=headers).status_code == 202
+
+
+def test_the_job_quota_holds_under_concurrent_submissions(
+    keyed_settings: Settings, queue: RecordingQueue, tokens: dict[str, str]
+) -> None:
+    """40 submissions at once with one key at a quota of 20: exactly 20 are accepted."""
+    settings = keyed_settings.model_copy(
+        update={"max_active_jobs_per_key": 20, "rate_limit_per_minute": 1_000}
+    )
+    app = create_app(settings)
+    app.dependency_overrides[get_queue] = lambda: queue
+    headers = bearer(tokens["alice"])
+
+    async def submit_all() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            responses = await asyncio.gather(
+                *(http.post("/v1/jobs", json=JOB, headers=headers) for _ in range(40))
+            )
+        return [r.status_code for r in responses]
+
+    statuses = asyncio.run(submit_all())
+
+    assert sorted(statuses) == [202] * 20 + [429] * 20
+    accepted = {job_id for job_id, _ in queue.articles}
+    assert len(accepted) == 20  # only the accepted jobs were queued…
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    owner = KeyStore(client).find(tokens["alice"])
+    assert owner is not None
+    kept = {
+        key.removeprefix("ringkas:job:")
+        for key in client.scan_iter("ringkas:job:*", count=1000)
+        if client.type(key) == "hash" and client.hget(key, "owner") == owner.id
+    }
+    client.close()
+    assert kept == accepted  # …and the refused ones left no job behind
 
 
 def test_request_rate_is_429_with_retry_after(keyed: TestClient, tokens: dict[str, str]) -> None:

@@ -122,9 +122,13 @@ def _on_sync_task_error(request: Request, exc: Exception) -> JSONResponse:
     return envelope(503, "model_error", exc.message)
 
 
-def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
+def store_unavailable(exc: Exception) -> JSONResponse:
     logger.warning("Redis unreachable: %s", exc)
     return envelope(503, "store_unavailable", f"the job store (Redis) is unreachable: {exc}")
+
+
+def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
+    return store_unavailable(exc)
 
 
 def _on_http_error(request: Request, exc: Exception) -> JSONResponse:

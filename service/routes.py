@@ -1,8 +1,11 @@
 """The HTTP endpoints. Handlers validate, talk to the job store and the queue, and answer.
 
-Handlers that block (Redis, waiting on a worker) are plain ``def``: FastAPI runs them in
-its thread pool instead of on the event loop. ``get_job`` may wait for up to a minute
-(``service.waiting``), so it is ``async``, and runs its Redis reads in the pool.
+Handlers whose work is short blocking Redis calls are plain ``def``: FastAPI runs them in
+its thread pool instead of on the event loop. Handlers that wait (``get_job`` up to a
+minute, ``translate`` for a worker) are ``async`` and wait on the event loop, through the
+process's shared pub/sub `Listener`, holding no thread: 60 waiting translations once held
+every thread of the pool and froze every other request. Their short Redis reads go
+through the pool.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import redis.exceptions
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -23,7 +26,14 @@ from ringkas.progress import estimate
 from ringkas.report import markdown_document
 from ringkas.service import limits
 from ringkas.service.auth import AccessDep
-from ringkas.service.deps import get_metrics, get_queue, get_settings, get_store
+from ringkas.service.deps import (
+    get_metrics,
+    get_queue,
+    get_settings,
+    get_store,
+    get_sync_slots,
+    listener_for,
+)
 from ringkas.service.errors import ApiError
 from ringkas.service.jsonbody import StrictJsonRoute
 from ringkas.service.queue import (
@@ -44,6 +54,7 @@ from ringkas.service.schemas import (
     TranslateOut,
     TranslateRequest,
 )
+from ringkas.service.syncslots import SyncSlots
 from ringkas.service.waiting import wait_until_finished
 from ringkas.settings import Settings
 
@@ -55,6 +66,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
 QueueDep = Annotated[TaskQueue, Depends(get_queue)]
 MetricsDep = Annotated[MetricsStore, Depends(get_metrics)]
+SyncSlotsDep = Annotated[SyncSlots, Depends(get_sync_slots)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -126,6 +138,7 @@ def submit_job(
 )
 async def get_job(
     job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     caller: AccessDep,
@@ -149,7 +162,9 @@ async def get_job(
 ) -> JobOut:
     """A job's status, progress and per-article results or errors."""
     await run_in_threadpool(caller.check_can_read, store, job_id)
-    await wait_until_finished(store, settings.redis_url, job_id, wait)
+    if wait > 0:
+        async with listener_for(request) as listener:
+            await wait_until_finished(store, listener, job_id, wait)
     return _job_out(await run_in_threadpool(store.get, job_id, with_results=results))
 
 
@@ -224,23 +239,33 @@ def _job_out(job: JobView) -> JobOut:
 @router.post(
     "/v1/translate",
     response_model=TranslateOut,
-    responses=_errors(400, 401, 413, 422, 429, 503, 504),
+    responses=_errors(400, 401, 413, 422, 429, 500, 503, 504),
     tags=["translate"],
 )
-def translate(
-    body: TranslateRequest, settings: SettingsDep, queue: QueueDep, caller: AccessDep
+async def translate(
+    body: TranslateRequest,
+    request: Request,
+    settings: SettingsDep,
+    queue: QueueDep,
+    slots: SyncSlotsDep,
+    caller: AccessDep,
 ) -> Any:
     """Translate a short text now; longer texts go through POST /v1/jobs.
 
     Design choice: the text is translated by a worker (queue ``ringkas.sync``), not in the
     API process. The API never loads models — no torch, a small footprint, as many
     replicas as needed — and the workers already hold the models. The cost is one queue
-    round trip and the need for a running worker, which ``/readyz`` reports.
+    round trip and the need for a running worker, which ``/readyz`` reports. The wait
+    holds no thread; the requests waiting at once are bounded per process and per key
+    (RINGKAS_MAX_SYNC_IN_FLIGHT, RINGKAS_MAX_SYNC_IN_FLIGHT_PER_KEY).
     """
     limits.check_translate(body, settings)
     timeout_s = settings.sync_timeout_s
     try:
-        return queue.translate(body.text, body.source_lang, timeout_s, glossary=body.glossary)
+        async with slots.slot(caller.key_id), listener_for(request) as listener:
+            return await queue.translate(
+                body.text, body.source_lang, timeout_s, listener, glossary=body.glossary
+            )
     except QueueUnavailable as exc:
         raise ApiError(
             503, "queue_unavailable", f"the task broker is unreachable ({exc}); try again later"

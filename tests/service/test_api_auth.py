@@ -90,6 +90,42 @@ def test_no_or_a_wrong_key_is_401(keyed: TestClient, headers: dict[str, str], de
     assert keyed.get("/healthz").status_code == 200  # health needs no key
 
 
+@pytest.mark.parametrize("authorization", [None, "Bearer rk_wrong"])
+def test_401_comes_before_the_body_is_read(keyed_app: FastAPI, authorization: str | None) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"1")]
+    if authorization:
+        headers.append((b"authorization", authorization.encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/v1/jobs", "raw_path": b"/v1/jobs", "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    reads: list[str] = []
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        reads.append("body")
+        return {"type": "http.request", "body": b"{", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(keyed_app(scope, receive, send))
+
+    assert sent[0]["status"] == 401
+    assert reads == []  # the body was never read, let alone parsed
+
+
+def test_a_malformed_body_without_a_key_is_401_not_400(keyed: TestClient) -> None:
+    response = keyed.post(
+        "/v1/jobs", content=b"{not json", headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthorized"
+
+
 def test_a_job_is_visible_only_to_the_key_that_made_it(
     keyed: TestClient, tokens: dict[str, str]
 ) -> None:

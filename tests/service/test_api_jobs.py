@@ -228,11 +228,12 @@ def test_translate_maps_worker_errors(
     app: FastAPI, error: SyncTaskError, status: int, code: str
 ) -> None:
     class FailingQueue(RecordingQueue):
-        def translate(
+        async def translate(
             self,
             text: str,
             source_lang: str | None,
             timeout_s: float,
+            listener: object,
             glossary: dict[str, str] | None = None,
         ) -> dict[str, Any]:
             raise error

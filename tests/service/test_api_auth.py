@@ -248,3 +248,13 @@ def test_open_mode_needs_no_key(client: TestClient) -> None:
     submitted = client.post("/v1/jobs", json=JOB)
     assert submitted.status_code == 202
     assert client.get(submitted.json()["status_url"]).status_code == 200
+
+
+def test_key_limits_are_in_the_openapi_docs(keyed: TestClient, keyed_settings: Settings) -> None:
+    description = keyed.get("/openapi.json").json()["info"]["description"]
+
+    assert (
+        "| sync requests waiting at once, per key | "
+        f"{keyed_settings.max_sync_in_flight_per_key} | `RINGKAS_MAX_SYNC_IN_FLIGHT_PER_KEY` "
+        "| 429 + Retry-After |"
+    ) in description

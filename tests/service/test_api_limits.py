@@ -117,3 +117,7 @@ def test_the_limits_are_in_the_openapi_docs(client: TestClient, api_settings: Se
     assert f"| articles per job | {api_settings.max_articles_per_job} |" in description
     assert f"| characters per article | {api_settings.max_article_chars} |" in description
     assert "`RINGKAS_MAX_BODY_BYTES`" in description
+    assert (
+        f"| sync requests waiting at once, per API process | {api_settings.max_sync_in_flight} "
+        "| `RINGKAS_MAX_SYNC_IN_FLIGHT` | 503 + Retry-After |"
+    ) in description

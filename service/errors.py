@@ -2,7 +2,8 @@
 
 Status codes, chosen once:
 
-- 400 ``malformed_json``: the body is not JSON at all.
+- 400 ``malformed_json``: the body is not JSON at all (``service/jsonbody.py``: also not
+  UTF-8, NaN, nested too deeply, a number too long).
 - 422 ``invalid_request``: JSON, but a field is wrong — missing, empty, unknown language
   or task, too long, too many articles. Limits from settings are 422 too (not 413), so a
   client handles every field problem in one place; the message names the limit.
@@ -28,6 +29,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringkas.jobstore import JobNotFound
+from ringkas.service.jsonbody import MalformedJson
 from ringkas.workers.errors import SyncTaskError
 
 logger = logging.getLogger(__name__)
@@ -120,13 +122,19 @@ def _on_sync_task_error(request: Request, exc: Exception) -> JSONResponse:
     return envelope(503, "model_error", exc.message)
 
 
-def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
+def store_unavailable(exc: Exception) -> JSONResponse:
     logger.warning("Redis unreachable: %s", exc)
     return envelope(503, "store_unavailable", f"the job store (Redis) is unreachable: {exc}")
 
 
+def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
+    return store_unavailable(exc)
+
+
 def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, MalformedJson):
+        return envelope(400, "malformed_json", str(exc.detail))
     code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
         exc.status_code, "http_error"
     )

@@ -58,6 +58,12 @@ def limits_text(settings: Settings) -> str:
         ("articles per job", settings.max_articles_per_job, "MAX_ARTICLES_PER_JOB", "422"),
         ("characters per article", settings.max_article_chars, "MAX_ARTICLE_CHARS", "422"),
         ("characters per sync request", settings.max_sync_chars, "MAX_SYNC_CHARS", "422"),
+        (
+            "sync requests waiting at once, per API process",
+            settings.max_sync_in_flight,
+            "MAX_SYNC_IN_FLIGHT",
+            "503 + Retry-After",
+        ),
     ]
     if settings.auth_required:
         rows += [
@@ -73,6 +79,12 @@ def limits_text(settings: Settings) -> str:
                 "MAX_ACTIVE_JOBS_PER_KEY",
                 "429",
             ),
+            (
+                "sync requests waiting at once, per key",
+                settings.max_sync_in_flight_per_key,
+                "MAX_SYNC_IN_FLIGHT_PER_KEY",
+                "429 + Retry-After",
+            ),
         ]
     table = "\n".join(
         f"| {what} | {value} | `RINGKAS_{name}` | {status} |" for what, value, name, status in rows
@@ -84,6 +96,8 @@ def limits_text(settings: Settings) -> str:
     )
     return (
         "\n## Limits of this deployment\n\n| limit | value | setting | over it |\n"
-        f"|---|---|---|---|\n{table}\n\nText is normalised first: HTML stripped to text, "
-        f"control characters and invalid Unicode removed, NFC.\n\n{auth}\n"
+        f"|---|---|---|---|\n{table}\n\nText is normalised first: a text that is HTML "
+        "(closed or void elements, comments) stripped to text, control characters made "
+        "spaces or removed, invalid Unicode removed, NFC; a text with nothing visible left "
+        f"is refused as empty.\n\n{auth}\n"
     )

@@ -1,4 +1,4 @@
-"""The API's side of Celery: send tasks by name, wait for the sync one, ping workers.
+"""The API's side of Celery: send tasks by name, await the sync one, ping workers.
 
 Tasks are sent by *name* (``send_task``), so the API never imports ``workers.tasks`` and
 with it the model layer; the worker owns the task code.
@@ -6,13 +6,19 @@ with it the model layer; the worker owns the task code.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import uuid
 from typing import Any
 
-import celery.exceptions
 import kombu.exceptions
 import redis.exceptions
-from celery import Celery
+from celery import Celery, states
+from celery.backends.redis import RedisBackend
+from celery.states import READY_STATES
+from fastapi.concurrency import run_in_threadpool
 
+from ringkas.service.listener import Listener
 from ringkas.settings import Settings
 from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, make_celery
 from ringkas.workers.errors import SyncTaskError
@@ -70,11 +76,24 @@ class WorkerFailed(Exception):
     """The worker raised something other than a `SyncTaskError` (a bug, a time limit)."""
 
 
+class ListenedRedisBackend(RedisBackend):
+    """Celery's Redis result backend as the API uses it: the same keys, but sending a task
+    subscribes to nothing. Celery's own result consumer would subscribe each thread's
+    connection to every task's answer at send time and read it only in ``result.get``;
+    unread, those answers would pile up there. The `Listener` hears them instead."""
+
+    def on_task_call(self, producer: Any, task_id: str) -> None:
+        return None
+
+
 class TaskQueue:
     """Sends Ringkas's tasks to the workers."""
 
     def __init__(self, celery_app: Celery) -> None:
         self._celery = celery_app
+        result_backend = str(celery_app.conf.result_backend)
+        if result_backend.startswith(("redis://", "rediss://", "unix://")):
+            celery_app.conf.result_backend = f"{__name__}:ListenedRedisBackend+{result_backend}"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TaskQueue:
@@ -88,47 +107,95 @@ class TaskQueue:
         except BROKER_ERRORS as exc:
             raise QueueUnavailable(_one_line(exc)) from exc
 
-    def translate(
+    def result_channel(self, task_id: str) -> str:
+        """Where Celery's Redis result backend publishes a task's result as it stores it
+        (the result key itself, ``celery-task-meta-<id>``)."""
+        key = self._celery.backend.get_key_for_task(task_id)
+        return key.decode() if isinstance(key, bytes) else str(key)
+
+    def result_channel_pattern(self) -> str:
+        """A pattern for every `result_channel`, for the API's shared `Listener`."""
+        return self.result_channel("*")
+
+    async def translate(
         self,
         text: str,
         source_lang: str | None,
         timeout_s: float,
+        listener: Listener,
         glossary: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Runs ``ringkas.translate_text`` on a worker and waits for its answer.
+        """Runs ``ringkas.translate_text`` on a worker and awaits its answer.
+
+        No thread waits: the answer arrives through the process's shared `Listener`
+        (Celery's ``result.get`` would hold a thread of the server's pool for up to
+        ``timeout_s``, and 40 of them starved every other request). The watch starts
+        before the task is sent, so an answer cannot come too early to be heard.
 
         Raises:
-            QueueUnavailable: The broker is down.
+            QueueUnavailable: The broker or the result store is down.
             WorkerTimeout: No answer within ``timeout_s``.
             SyncTaskError: The worker refused the input or has no model.
             WorkerFailed: The task failed otherwise.
         """
+        task_id = uuid.uuid4().hex
+        channel = self.result_channel(task_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        try:
+            async with listener.watch(channel) as inbox:
+                await run_in_threadpool(
+                    self._send_translate, task_id, text, source_lang, timeout_s, glossary
+                )
+                while (left := deadline - loop.time()) > 0:
+                    payload = await inbox.next(left)
+                    if payload is None:
+                        break
+                    meta = self._celery.backend.decode_result(payload)
+                    if meta["status"] in READY_STATES:
+                        return self._outcome(meta)
+        except redis.exceptions.ConnectionError as exc:
+            raise QueueUnavailable(f"the result store is unreachable: {_one_line(exc)}") from exc
+        finally:
+            await run_in_threadpool(self._forget, channel)
+        raise WorkerTimeout(f"no answer within {timeout_s:g} s")
+
+    def _send_translate(
+        self,
+        task_id: str,
+        text: str,
+        source_lang: str | None,
+        timeout_s: float,
+        glossary: dict[str, str] | None,
+    ) -> None:
         try:
             # expires: a worker that only gets to it after we stopped waiting drops it
             # instead of translating for nobody.
-            result = self._celery.send_task(
+            self._celery.send_task(
                 TRANSLATE_TEXT,
                 args=[text, source_lang],
                 kwargs={"glossary": glossary} if glossary else {},
+                task_id=task_id,
                 expires=timeout_s,
             )
         except BROKER_ERRORS as exc:
             raise QueueUnavailable(_one_line(exc)) from exc
-        except RuntimeError as exc:
-            # How Celery's Redis result backend reports that it could not subscribe to the
-            # answer ("retry limit exceeded while trying to reconnect").
-            raise QueueUnavailable(f"the result store is unreachable: {_one_line(exc)}") from exc
-        try:
-            answer: dict[str, Any] = result.get(timeout=timeout_s)
+
+    @staticmethod
+    def _outcome(meta: dict[str, Any]) -> dict[str, Any]:
+        if meta["status"] == states.SUCCESS:
+            answer: dict[str, Any] = meta["result"]
             return answer
-        except celery.exceptions.TimeoutError as exc:
-            raise WorkerTimeout(str(exc)) from exc
-        except SyncTaskError:
-            raise
-        except Exception as exc:
-            raise WorkerFailed(f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            result.forget()
+        error = meta["result"]
+        if isinstance(error, SyncTaskError):
+            raise error
+        raise WorkerFailed(f"{type(error).__name__}: {error}")
+
+    def _forget(self, key: str) -> None:
+        # The answer is read (or nobody waits for it any more): drop it now rather than at
+        # result_expires. Best effort: the expiry is the backstop.
+        with contextlib.suppress(*BROKER_ERRORS, redis.exceptions.RedisError):
+            self._celery.backend.delete(key)
 
     def ping_workers(self, timeout_s: float = 1.0) -> list[str]:
         """Names of the workers that answered a ping (an empty list when none did)."""

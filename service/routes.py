@@ -1,8 +1,11 @@
 """The HTTP endpoints. Handlers validate, talk to the job store and the queue, and answer.
 
-Handlers that block (Redis, waiting on a worker) are plain ``def``: FastAPI runs them in
-its thread pool instead of on the event loop. ``get_job`` may wait for up to a minute
-(``service.waiting``), so it is ``async``, and runs its Redis reads in the pool.
+Handlers whose work is short blocking Redis calls are plain ``def``: FastAPI runs them in
+its thread pool instead of on the event loop. Handlers that wait (``get_job`` up to a
+minute, ``translate`` for a worker) are ``async`` and wait on the event loop, through the
+process's shared pub/sub `Listener`, holding no thread: 60 waiting translations once held
+every thread of the pool and froze every other request. Their short Redis reads go
+through the pool.
 """
 
 from __future__ import annotations
@@ -13,17 +16,26 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import redis.exceptions
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from ringkas.jobstore import ArticleInput, JobStore, JobView
 from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
+from ringkas.report import markdown_document
 from ringkas.service import limits
 from ringkas.service.auth import AccessDep
-from ringkas.service.deps import get_metrics, get_queue, get_settings, get_store
+from ringkas.service.deps import (
+    get_metrics,
+    get_queue,
+    get_settings,
+    get_store,
+    get_sync_slots,
+    listener_for,
+)
 from ringkas.service.errors import ApiError
+from ringkas.service.jsonbody import StrictJsonRoute
 from ringkas.service.queue import (
     BROKER_ERRORS,
     QueueUnavailable,
@@ -42,10 +54,11 @@ from ringkas.service.schemas import (
     TranslateOut,
     TranslateRequest,
 )
+from ringkas.service.syncslots import SyncSlots
 from ringkas.service.waiting import wait_until_finished
 from ringkas.settings import Settings
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJsonRoute)
 logger = logging.getLogger("ringkas.api")
 MAX_WAIT_S = 60
 
@@ -53,6 +66,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
 QueueDep = Annotated[TaskQueue, Depends(get_queue)]
 MetricsDep = Annotated[MetricsStore, Depends(get_metrics)]
+SyncSlotsDep = Annotated[SyncSlots, Depends(get_sync_slots)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -77,7 +91,6 @@ def submit_job(
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
-    caller.check_can_submit(store)
     articles = [
         ArticleInput(
             text=a.text,
@@ -91,6 +104,13 @@ def submit_job(
     # Recorded before anything is queued, so a worker never meets an unknown job.
     job_id = store.create(articles, body.tasks, owner=caller.key_id)
     try:
+        # After create: the quota counts jobs that exist, so a concurrent submission's
+        # clean-up never mistakes a reserved place for an expired job.
+        caller.reserve_job(store, job_id)
+    except Exception:
+        store.delete(job_id)  # refused (429) or Redis failed: nothing was queued
+        raise
+    try:
         sizes = [len(a.text) + len(a.title or "") for a in articles]
         for group in group_articles(sizes, settings.task_max_articles, settings.task_max_chars):
             queue.enqueue_articles(job_id, group)
@@ -98,6 +118,7 @@ def submit_job(
         # Withdraw the job, whatever failed: the articles already queued find no job and
         # are dropped, so a client never sees a job that can never finish.
         store.delete(job_id)
+        caller.release_job(job_id)
         if not isinstance(exc, QueueUnavailable):
             raise
         raise ApiError(
@@ -107,7 +128,6 @@ def submit_job(
             "nothing was kept, try again later",
         ) from exc
     _count_submitted(metrics, job_id, len(articles))
-    caller.submitted(job_id)
     status_url = f"/v1/jobs/{job_id}"
     response.headers["Location"] = status_url
     return JobAccepted(job_id=job_id, status_url=status_url, articles=len(articles))
@@ -118,6 +138,7 @@ def submit_job(
 )
 async def get_job(
     job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     caller: AccessDep,
@@ -141,8 +162,44 @@ async def get_job(
 ) -> JobOut:
     """A job's status, progress and per-article results or errors."""
     await run_in_threadpool(caller.check_can_read, store, job_id)
-    await wait_until_finished(store, settings.redis_url, job_id, wait)
+    if wait > 0:
+        async with listener_for(request) as listener:
+            await wait_until_finished(store, listener, job_id, wait)
     return _job_out(await run_in_threadpool(store.get, job_id, with_results=results))
+
+
+@router.get(
+    "/v1/jobs/{job_id}/markdown",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/markdown": {}}, "description": "The document."},
+        **_errors(401, 404, 429, 503),
+    },
+    tags=["jobs"],
+)
+async def get_job_markdown(
+    job_id: Annotated[str, Path(max_length=100, description="The id POST /v1/jobs returned.")],
+    store: StoreDep,
+    caller: AccessDep,
+) -> Response:
+    """The job's finished articles as Markdown, as `ringkas batch --markdown` writes them;
+    everything from the articles is escaped."""
+    await run_in_threadpool(caller.check_can_read, store, job_id)
+    job = await run_in_threadpool(store.get, job_id)
+    return Response(markdown_document(_records(job)), media_type="text/markdown; charset=utf-8")
+
+
+def _records(job: JobView) -> list[dict[str, Any]]:
+    """The finished articles as `ringkas batch` result records."""
+    records: list[dict[str, Any]] = []
+    for a in job.articles:
+        base = {"id": a.input.id or str(a.index), "title": a.input.title}
+        if a.state.status == "succeeded":
+            records.append({**base, "status": "succeeded", "result": a.state.result})
+        elif a.state.status == "failed":
+            error = {"code": "failed", "detail": a.state.error}
+            records.append({**base, "status": "failed", "error": error})
+    return records
 
 
 def _count_submitted(metrics: MetricsStore, job_id: str, articles: int) -> None:
@@ -182,23 +239,33 @@ def _job_out(job: JobView) -> JobOut:
 @router.post(
     "/v1/translate",
     response_model=TranslateOut,
-    responses=_errors(400, 401, 413, 422, 429, 503, 504),
+    responses=_errors(400, 401, 413, 422, 429, 500, 503, 504),
     tags=["translate"],
 )
-def translate(
-    body: TranslateRequest, settings: SettingsDep, queue: QueueDep, caller: AccessDep
+async def translate(
+    body: TranslateRequest,
+    request: Request,
+    settings: SettingsDep,
+    queue: QueueDep,
+    slots: SyncSlotsDep,
+    caller: AccessDep,
 ) -> Any:
     """Translate a short text now; longer texts go through POST /v1/jobs.
 
     Design choice: the text is translated by a worker (queue ``ringkas.sync``), not in the
     API process. The API never loads models — no torch, a small footprint, as many
     replicas as needed — and the workers already hold the models. The cost is one queue
-    round trip and the need for a running worker, which ``/readyz`` reports.
+    round trip and the need for a running worker, which ``/readyz`` reports. The wait
+    holds no thread; the requests waiting at once are bounded per process and per key
+    (RINGKAS_MAX_SYNC_IN_FLIGHT, RINGKAS_MAX_SYNC_IN_FLIGHT_PER_KEY).
     """
     limits.check_translate(body, settings)
     timeout_s = settings.sync_timeout_s
     try:
-        return queue.translate(body.text, body.source_lang, timeout_s, glossary=body.glossary)
+        async with slots.slot(caller.key_id), listener_for(request) as listener:
+            return await queue.translate(
+                body.text, body.source_lang, timeout_s, listener, glossary=body.glossary
+            )
     except QueueUnavailable as exc:
         raise ApiError(
             503, "queue_unavailable", f"the task broker is unreachable ({exc}); try again later"

@@ -8,13 +8,13 @@ handlers check those and name the limit in the message (see ``service/limits.py`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from ringkas.models.result import ArticleResult, TextResult
-from ringkas.service.textnorm import clean_field, normalise_field
+from ringkas.service.textnorm import clean_field, is_blank, normalise_field
 
 Language = Literal["id", "en"]
 TaskName = Literal["translate", "brief", "brief_id"]
@@ -48,7 +48,7 @@ Glossary = Annotated[
 
 def _not_blank(value: object) -> object:
     # Runs before the length constraint, so "" and "  " get the same message.
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and is_blank(value):
         raise PydanticCustomError("blank_text", "text is empty or whitespace only")
     return value
 
@@ -100,8 +100,10 @@ class JobRequest(BaseModel):
     tasks: list[TaskName] = Field(
         default_factory=lambda: list(ALL_TASKS),
         min_length=1,
-        max_length=2,
-        description="`translate` and/or `brief` (a short English brief); default both.",
+        # Any non-empty set of the known tasks; duplicates are refused below.
+        max_length=len(get_args(TaskName)),
+        description="Any of `translate`, `brief` (a short English brief) and `brief_id` "
+        "(that brief in Indonesian), each at most once; default `translate` and `brief`.",
     )
 
     glossary: Glossary | None = Field(

@@ -19,7 +19,7 @@ class BadRequest:
     name: str
     method: str
     path: str
-    body: str | None  # raw, so malformed JSON can be sent as is
+    body: str | bytes | None  # raw, so malformed JSON (or not even UTF-8) can be sent as is
     status: int
     code: str
     detail: str
@@ -34,6 +34,8 @@ def bad_requests(settings: Settings) -> list[BadRequest]:
     too_many = [{"text": "Halo."}] * (settings.max_articles_per_job + 1)
     sync_too_long = "a" * (settings.max_sync_chars + 1)
     jobs, translate = "/v1/jobs", "/v1/translate"
+    zero_width = "\u200b\u200c\u200d\u2060\u00ad"  # format characters only: nothing to read
+    deep = "[" * 100_000 + "]" * 100_000
     return [
         BadRequest(
             "empty text",
@@ -52,6 +54,15 @@ def bad_requests(settings: Settings) -> list[BadRequest]:
             422,
             "invalid_request",
             "articles[1].text: text is empty or whitespace only",
+        ),
+        BadRequest(
+            "zero-width-only text",
+            "POST",
+            jobs,
+            _job([{"text": zero_width}]),
+            422,
+            "invalid_request",
+            "articles[0].text: text is empty or whitespace only",
         ),
         BadRequest(
             "unknown language",
@@ -108,6 +119,44 @@ def bad_requests(settings: Settings) -> list[BadRequest]:
             400,
             "malformed_json",
             "request body is not valid JSON: Expecting ',' delimiter (at character 31)",
+        ),
+        BadRequest(
+            "body not UTF-8",
+            "POST",
+            jobs,
+            b'{"articles": [{"text": "Harga \xff naik."}]}',
+            400,
+            "malformed_json",
+            "request body is not valid JSON: it is not UTF-8 (byte 0xff cannot be decoded) "
+            "(at character 30)",
+        ),
+        BadRequest(
+            "body nested too deeply",
+            "POST",
+            jobs,
+            '{"articles": ' + deep + "}",
+            400,
+            "malformed_json",
+            "request body is not valid JSON: it is nested too deeply",
+        ),
+        BadRequest(
+            "number with too many digits",
+            "POST",
+            jobs,
+            '{"articles": [{"text": "Halo."}], "tasks": 1' + "0" * 5_000 + "}",
+            400,
+            "malformed_json",
+            "request body is not valid JSON: a number has more digits than the parser "
+            "accepts (4300)",
+        ),
+        BadRequest(
+            "NaN is not JSON",
+            "POST",
+            jobs,
+            '{"articles": [{"text": "Halo."}], "tasks": NaN}',
+            400,
+            "malformed_json",
+            "request body is not valid JSON: NaN is not a JSON value",
         ),
         BadRequest(
             "unknown task",
@@ -180,6 +229,25 @@ def bad_requests(settings: Settings) -> list[BadRequest]:
             422,
             "invalid_request",
             "text: text is empty or whitespace only",
+        ),
+        BadRequest(
+            "sync: zero-width-only text",
+            "POST",
+            translate,
+            json.dumps({"text": zero_width}),
+            422,
+            "invalid_request",
+            "text: text is empty or whitespace only",
+        ),
+        BadRequest(
+            "sync: body not UTF-8",
+            "POST",
+            translate,
+            b'{"text": "\xc3\x28"}',
+            400,
+            "malformed_json",
+            "request body is not valid JSON: it is not UTF-8 (byte 0xc3 cannot be decoded) "
+            "(at character 10)",
         ),
         BadRequest(
             "sync: unknown language",

@@ -5,7 +5,6 @@
 
 const POLL_MS = 700;
 const FINISHED = ["succeeded", "failed", "partial"];
-const DEMO_LABEL = "Output of random-weight demo models: gibberish by design";
 
 const $ = (id) => document.getElementById(id);
 let articleCounter = 0;
@@ -302,26 +301,13 @@ function records(job) {
     });
 }
 
-function markdown(job) {
-  const out = ["# Ringkas results", ""];
-  for (const rec of records(job)) {
-    out.push(`## ${rec.title || rec.id}`, "", `\`id: ${rec.id}\` · status: **${rec.status}**`, "");
-    if (rec.status !== "succeeded") {
-      out.push(`**Failed:** ${rec.error.detail}`, "");
-      continue;
-    }
-    const r = rec.result;
-    if (r.demo_models) out.push(`> **⚠ ${DEMO_LABEL.toUpperCase()}.**`, "");
-    if (r.title_translation) out.push(`**Title (${r.target_lang}):** ${r.title_translation}`, "");
-    if (r.brief) out.push("### Brief", "", r.brief, "");
-    if (Array.isArray(r.warnings) && r.warnings.length) {
-      out.push("### Warnings", "", ...r.warnings.map((w) => `- ${warningText(w)}`), "");
-    }
-    if (r.translation) {
-      out.push(`### Translation (${r.source_lang} → ${r.target_lang})`, "", r.translation, "");
-    }
-  }
-  return out.join("\n");
+// The API writes the Markdown (GET /v1/jobs/{id}/markdown, the same document as
+// `ringkas batch --markdown`), escaping every title, id, error and text in one place.
+async function markdown(job) {
+  const url = `/v1/jobs/${encodeURIComponent(job.job_id)}/markdown`;
+  const response = await fetch(url, { headers: headers() });
+  if (!response.ok) throw new Error(await describeError(response));
+  return response.text();
 }
 
 function download(name, type, content) {
@@ -337,11 +323,27 @@ function download(name, type, content) {
 
 async function copyMarkdown() {
   if (!lastJob) return;
+  let text;
   try {
-    await navigator.clipboard.writeText(markdown(lastJob));
+    text = await markdown(lastJob);
+  } catch (err) {
+    $("copy-status").textContent = `Could not get the Markdown: ${err.message}`;
+    return;
+  }
+  try {
+    await navigator.clipboard.writeText(text);
     $("copy-status").textContent = "Copied.";
   } catch (err) {
     $("copy-status").textContent = "Copying is not allowed here; use Download instead.";
+  }
+}
+
+async function downloadMarkdown() {
+  if (!lastJob) return;
+  try {
+    download(`ringkas-${lastJob.job_id}.md`, "text/markdown", await markdown(lastJob));
+  } catch (err) {
+    $("copy-status").textContent = `Could not get the Markdown: ${err.message}`;
   }
 }
 
@@ -359,7 +361,5 @@ document.addEventListener("DOMContentLoaded", () => {
       download(`ringkas-${lastJob.job_id}.jsonl`, "application/x-ndjson", `${lines}\n`);
     }
   });
-  $("download-markdown").addEventListener("click", () => {
-    if (lastJob) download(`ringkas-${lastJob.job_id}.md`, "text/markdown", markdown(lastJob));
-  });
+  $("download-markdown").addEventListener("click", downloadMarkdown);
 });

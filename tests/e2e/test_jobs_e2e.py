@@ -101,3 +101,19 @@ def test_one_task_only(http: httpx.Client) -> None:
     assert job["status"] == "succeeded", job
     result = job["articles"][0]["result"]
     assert result["translation"].strip() and result["brief"] is None
+
+
+def test_all_three_tasks_at_once(http: httpx.Client) -> None:
+    _, body = read_seed(SEEDS[0])
+    submitted = http.post(
+        "/v1/jobs",
+        json={"articles": [{"text": body[:600]}], "tasks": ["translate", "brief", "brief_id"]},
+    )
+    assert submitted.status_code == 202, submitted.text
+
+    job = poll(http, submitted.json()["status_url"])
+
+    assert job["status"] == "succeeded", job
+    result = job["articles"][0]["result"]
+    assert result["translation"].strip() and result["brief"].strip()
+    assert result["brief_id"].strip()

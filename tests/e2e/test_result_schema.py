@@ -43,7 +43,7 @@ def test_real_results_fit_the_published_schema(http: httpx.Client) -> None:
         "/v1/jobs",
         json={
             "articles": [{"id": "seed", "title": title, "text": body, "source_lang": "id"}],
-            "tasks": ["translate", "brief_id"],  # brief_id writes the English brief too
+            "tasks": ["translate", "brief", "brief_id"],
         },
     )
     assert accepted.status_code == 202, accepted.text

@@ -64,6 +64,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
         "--window-size=1280,1000",
     ):
         options.add_argument(flag)
+    # The console, to see what the Content-Security-Policy blocked.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -122,6 +124,13 @@ def test_submit_a_seed_and_read_it_side_by_side(
     # The demo models answered: the banner says so.
     assert result["demo_models"] is True
     assert "gibberish by design" in browser.find_element(By.ID, "demo-banner").text
+    # Copy / Download Markdown take the API's document, the one `ringkas batch` writes.
+    markdown = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "markdown(lastJob).then(done, (e) => done(`ERROR ${e.message}`));"
+    )
+    assert markdown == http.get(f"/v1/jobs/{job_id}/markdown").text
+    assert markdown.startswith("# Ringkas results\n") and "### Brief" in markdown
     status = browser.find_element(By.ID, "job-status").text
     assert "1/1 articles" in status and "sentences" in status
     assert not browser.execute_script(UNLABELLED_CONTROLS_JS)
@@ -178,3 +187,43 @@ def test_the_page_at_360_px_before_any_job(browser: webdriver.Chrome, stack: Sta
     browser.execute_script("document.getElementById('text-1').value = ''")
     browser.find_element(By.ID, "submit").click()
     assert browser.find_element(By.ID, "form-error").text
+
+
+def blocked_by_csp(browser: webdriver.Chrome) -> list[str]:
+    """Console lines since the last call that say the Content-Security-Policy blocked
+    something (read once: Chromium hands each line out once)."""
+    return [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+
+
+def foreign_resources(browser: webdriver.Chrome, base_url: str) -> list[str]:
+    names = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    return [name for name in names if not name.startswith(base_url)]
+
+
+@pytest.mark.parametrize("path", ["/", "/docs"])
+def test_page_and_docs_work_offline_under_the_csp(
+    browser: webdriver.Chrome, stack: Stack, path: str
+) -> None:
+    browser.set_window_size(1280, 1000)
+    blocked_by_csp(browser)  # forget what earlier tests logged
+    browser.get(f"{stack.base_url}{path}")
+
+    if path == "/docs":
+        # Swagger UI has read /openapi.json and drawn one block per operation.
+        WebDriverWait(browser, 30).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 4
+        )
+        summaries = browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+        assert "/v1/jobs" in {s.get_attribute("data-path") for s in summaries}
+    else:
+        browser.find_element(By.ID, "add-article").click()
+        assert len(browser.find_elements(By.CSS_SELECTOR, ".article-input")) == 2
+
+    assert not blocked_by_csp(browser)
+    assert not foreign_resources(browser, stack.base_url)

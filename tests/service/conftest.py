@@ -12,6 +12,7 @@ import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from own_redis import OwnRedis
 from recording_queue import RecordingQueue
 
 from ringkas.jobstore import JobStore
@@ -53,3 +54,12 @@ def app(api_settings: Settings, queue: RecordingQueue) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    """A Redis of the test's own (its connections are the test's alone; it may restart it)."""
+    server = OwnRedis()
+    server.start()
+    yield server
+    server.stop()

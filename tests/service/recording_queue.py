@@ -20,11 +20,12 @@ class RecordingQueue:
         self.messages.append((job_id, indices))
         self.articles += [(job_id, index) for index in indices]
 
-    def translate(
+    async def translate(
         self,
         text: str,
         source_lang: str | None,
         timeout_s: float,
+        listener: object,
         glossary: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         self.translations.append((text, source_lang, timeout_s))

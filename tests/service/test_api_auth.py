@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import redis
 from fastapi import FastAPI
@@ -88,6 +90,42 @@ def test_no_or_a_wrong_key_is_401(keyed: TestClient, headers: dict[str, str], de
     assert keyed.get("/healthz").status_code == 200  # health needs no key
 
 
+@pytest.mark.parametrize("authorization", [None, "Bearer rk_wrong"])
+def test_401_comes_before_the_body_is_read(keyed_app: FastAPI, authorization: str | None) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"1")]
+    if authorization:
+        headers.append((b"authorization", authorization.encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/v1/jobs", "raw_path": b"/v1/jobs", "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    reads: list[str] = []
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        reads.append("body")
+        return {"type": "http.request", "body": b"{", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(keyed_app(scope, receive, send))
+
+    assert sent[0]["status"] == 401
+    assert reads == []  # the body was never read, let alone parsed
+
+
+def test_a_malformed_body_without_a_key_is_401_not_400(keyed: TestClient) -> None:
+    response = keyed.post(
+        "/v1/jobs", content=b"{not json", headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthorized"
+
+
 def test_a_job_is_visible_only_to_the_key_that_made_it(
     keyed: TestClient, tokens: dict[str, str]
 ) -> None:
@@ -155,6 +193,42 @@ def test_a_finished_job_frees_its_place_in_the_quota(
     assert keyed.post("/v1/jobs", json=JOB, headers=headers).status_code == 202
 
 
+def test_the_job_quota_holds_under_concurrent_submissions(
+    keyed_settings: Settings, queue: RecordingQueue, tokens: dict[str, str]
+) -> None:
+    """40 submissions at once with one key at a quota of 20: exactly 20 are accepted."""
+    settings = keyed_settings.model_copy(
+        update={"max_active_jobs_per_key": 20, "rate_limit_per_minute": 1_000}
+    )
+    app = create_app(settings)
+    app.dependency_overrides[get_queue] = lambda: queue
+    headers = bearer(tokens["alice"])
+
+    async def submit_all() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            responses = await asyncio.gather(
+                *(http.post("/v1/jobs", json=JOB, headers=headers) for _ in range(40))
+            )
+        return [r.status_code for r in responses]
+
+    statuses = asyncio.run(submit_all())
+
+    assert sorted(statuses) == [202] * 20 + [429] * 20
+    accepted = {job_id for job_id, _ in queue.articles}
+    assert len(accepted) == 20  # only the accepted jobs were queued…
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    owner = KeyStore(client).find(tokens["alice"])
+    assert owner is not None
+    kept = {
+        key.removeprefix("ringkas:job:")
+        for key in client.scan_iter("ringkas:job:*", count=1000)
+        if client.type(key) == "hash" and client.hget(key, "owner") == owner.id
+    }
+    client.close()
+    assert kept == accepted  # …and the refused ones left no job behind
+
+
 def test_request_rate_is_429_with_retry_after(keyed: TestClient, tokens: dict[str, str]) -> None:
     headers = bearer(tokens["alice"])
     statuses = [keyed.get("/v1/jobs/nope", headers=headers).status_code for _ in range(6)]
@@ -174,3 +248,13 @@ def test_open_mode_needs_no_key(client: TestClient) -> None:
     submitted = client.post("/v1/jobs", json=JOB)
     assert submitted.status_code == 202
     assert client.get(submitted.json()["status_url"]).status_code == 200
+
+
+def test_key_limits_are_in_the_openapi_docs(keyed: TestClient, keyed_settings: Settings) -> None:
+    description = keyed.get("/openapi.json").json()["info"]["description"]
+
+    assert (
+        "| sync requests waiting at once, per key | "
+        f"{keyed_settings.max_sync_in_flight_per_key} | `RINGKAS_MAX_SYNC_IN_FLIGHT_PER_KEY` "
+        "| 429 + Retry-After |"
+    ) in description

@@ -77,6 +77,20 @@ def test_submit_answers_202_records_the_job_and_queues_its_articles(
     assert all(a["status"] == "queued" and a["attempts"] == 0 for a in job["articles"])
 
 
+@pytest.mark.parametrize(
+    "tasks",
+    [["translate", "brief", "brief_id"], ["brief_id", "translate"], ["brief_id"], ["brief"]],
+)
+def test_any_non_empty_set_of_known_tasks_is_accepted(
+    client: TestClient, queue: RecordingQueue, tasks: list[str]
+) -> None:
+    response = client.post("/v1/jobs", json={"articles": ARTICLES[:1], "tasks": tasks})
+
+    assert response.status_code == 202, response.text
+    job = client.get(response.json()["status_url"]).json()
+    assert job["tasks"] == tasks
+
+
 def test_poll_shows_results_errors_and_derived_status(
     client: TestClient, queue: RecordingQueue, api_settings: Settings
 ) -> None:
@@ -214,11 +228,12 @@ def test_translate_maps_worker_errors(
     app: FastAPI, error: SyncTaskError, status: int, code: str
 ) -> None:
     class FailingQueue(RecordingQueue):
-        def translate(
+        async def translate(
             self,
             text: str,
             source_lang: str | None,
             timeout_s: float,
+            listener: object,
             glossary: dict[str, str] | None = None,
         ) -> dict[str, Any]:
             raise error
@@ -351,3 +366,45 @@ def test_glossaries_reach_the_worker_inputs(
     )
     assert response.status_code == 200
     assert queue.glossaries == [{"a": "b"}]
+
+
+def test_markdown_of_a_job_escapes_what_the_articles_carry(
+    client: TestClient, api_settings: Settings
+) -> None:
+    from markdown_it import MarkdownIt
+
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1))"
+    articles = [
+        # Not HTML (textnorm keeps it): Markdown must still not read it as markup.
+        {
+            "id": "## <b>id",
+            "title": "Judul <Budi> *tebal* [x](javascript:alert(1))",
+            "text": "Halo.",
+        },
+        {"id": "b", "text": "Dunia."},
+        {"text": "Belum selesai."},
+    ]
+    submitted = client.post("/v1/jobs", json={"articles": articles})
+    job_id = submitted.json()["job_id"]
+    store = JobStore.from_url(api_settings.redis_url, ttl_s=60)
+    result = {"source_lang": "id", "target_lang": "en", "brief": hostile, "translation": hostile}
+    store.start(job_id, 0)
+    store.succeed(job_id, 0, result)
+    store.start(job_id, 1)
+    store.fail(job_id, 1, hostile)
+
+    response = client.get(f"/v1/jobs/{job_id}/markdown")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    document = response.text
+    assert document.startswith(
+        "# Ringkas results\n\n## Judul \\<Budi\\> \\*tebal\\* \\[x\\](javascript:alert(1))\n"
+    )
+    assert "\n\\<script\\>alert(1)\\</script\\>" in document  # the brief
+    assert "**Failed:** \\<script\\>" in document
+    assert "Belum" not in document  # an unfinished article is not in it yet
+    rendered = MarkdownIt("commonmark", {"html": True}).render(document)
+    assert "<script" not in rendered and "<a " not in rendered and "<b>" not in rendered
+    assert rendered.count("<h2>") == 2
+    assert client.get("/v1/jobs/nope/markdown").status_code == 404

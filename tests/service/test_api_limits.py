@@ -80,7 +80,28 @@ def test_html_and_control_characters_are_cleaned_before_storing(
 
     stored, _ = store.load_article(response.json()["job_id"], 0)
 
-    assert (stored.id, stored.title, stored.text) == ("ab", "Judul", "Paragraf satu.\nCafé dua.")
+    # The NUL between two characters of the id separates them.
+    assert (stored.id, stored.title, stored.text) == ("a b", "Judul", "Paragraf satu.\nCafé dua.")
+
+
+@pytest.mark.parametrize(
+    ("text", "stored_text"),
+    [
+        ("Reporter <Budi> melaporkan.\nParagraf dua: a<b dan c>d.", None),  # kept as it is
+        ("Halo\x00dunia.\nBaris\x85dua.", "Halo dunia.\nBaris dua."),
+        ("<p>satu</p><![foo bar", "satu\n<![foo bar"),  # html.parser itself would raise on it
+    ],
+)
+def test_plain_text_keeps_its_angle_brackets_and_words(
+    client: TestClient, api_settings: Settings, text: str, stored_text: str | None
+) -> None:
+    store = JobStore.from_url(api_settings.redis_url, ttl_s=60)
+
+    response = client.post("/v1/jobs", json={"articles": [{"text": text}]})
+    assert response.status_code == 202, response.text
+
+    stored, _ = store.load_article(response.json()["job_id"], 0)
+    assert stored.text == (stored_text or text)
 
 
 def test_html_with_no_text_is_refused_as_empty(client: TestClient) -> None:
@@ -96,3 +117,7 @@ def test_the_limits_are_in_the_openapi_docs(client: TestClient, api_settings: Se
     assert f"| articles per job | {api_settings.max_articles_per_job} |" in description
     assert f"| characters per article | {api_settings.max_article_chars} |" in description
     assert "`RINGKAS_MAX_BODY_BYTES`" in description
+    assert (
+        f"| sync requests waiting at once, per API process | {api_settings.max_sync_in_flight} "
+        "| `RINGKAS_MAX_SYNC_IN_FLIGHT` | 503 + Retry-After |"
+    ) in description

@@ -252,7 +252,7 @@ def test_articles_batched_together_come_out_as_they_do_alone(settings: Settings)
     *batched, failed, alone = outcomes
     assert isinstance(failed, UnsupportedLanguage)
     for request, result in zip(requests, batched, strict=True):
-        assert isinstance(result, dict)
+        assert isinstance(result, ArticleResult)
         assert result.timings.batch_articles == len(requests)
         single = process_article(request, fixed.pipeline_options())
         assert single.timings.batch_articles == 1

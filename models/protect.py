@@ -57,14 +57,15 @@ class Span:
             ``number``.
         source: The text as the source wrote it.
         target: What the translation gets in its place.
-        glued: The source had no space before it: a space was put before its placeholder
-            (so that it stays one piece) and is taken away on restore.
+        glued: The character the source had right before it (no space between), else
+            ``""``: a space was put before its placeholder (so that it stays one piece),
+            taken away on restore where the output has that character before it too.
     """
 
     kind: str
     source: str
     target: str
-    glued: bool = False
+    glued: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def protect(
     position = 0
     for start, end, span in found:
         before = text[position:start]
-        glued = start > 0 and not text[start - 1].isspace()
+        glued = text[start - 1] if start > 0 and not text[start - 1].isspace() else ""
         pieces.append(f"{before} " if glued else before)
         pieces.append(f"{{{order[id(span)]}}}")
         spans[order[id(span)]] = replace(span, glued=glued)
@@ -153,7 +154,8 @@ def restore(output: str, protected: Protected) -> tuple[str, list[str]]:
             return space
         seen.add(index)
         span = protected.spans[index]
-        return span.target if span.glued and match.start() > 0 else space + span.target
+        rejoin = span.glued and output[: match.start()].endswith(span.glued)
+        return span.target if rejoin else space + span.target
 
     text = _PLACEHOLDER.sub(put_back, output)
     missing = [i for i in range(len(protected.spans)) if i not in seen]

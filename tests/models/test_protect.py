@@ -122,6 +122,7 @@ def test_a_glued_placeholder_gets_its_space_back_on_restore() -> None:
     assert restore("price ( {0}/kg)", protected)[0] == "price (Rp 2,500/kg)"
     assert restore("price ({0}/kg)", protected)[0] == "price (Rp 2,500/kg)"
     assert restore("{0} a kilo", protected)[0] == "Rp 2,500 a kilo"
+    assert restore("the {0} price", protected)[0] == "the Rp 2,500 price"
 
 
 @pytest.mark.skipif(not SPM.is_dir(), reason="needs ../shared/models")

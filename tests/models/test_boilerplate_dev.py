@@ -109,6 +109,23 @@ def test_see_also_and_source_lines(line: str) -> None:
     assert clean.removed == [line]
 
 
-def test_a_sentence_starting_with_sumber_stays() -> None:
-    text = "Paragraf pertama.\nSumber di kepolisian mengatakan tersangka sudah ditahan sejak Senin."
-    assert clean_article(text).removed == []
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sumber di kepolisian mengatakan tersangka sudah ditahan sejak Senin.",
+        "Sumber Kompas mengatakan ia ditahan.",
+        "Via Twitter, ia menulis pesan.",
+        "Via Twitter ia menulis pesan yang panjang sekali.",
+    ],
+)
+def test_sentences_starting_like_a_source_line_stay(sentence: str) -> None:
+    assert clean_article(f"Paragraf pertama.\n{sentence}").removed == []
+
+
+def test_interview_lines_stay_in_the_body() -> None:
+    seed = Path(__file__).parents[2] / "seeds" / "000_1b270c60e0edda55.txt"
+    body = clean_article(seed.read_text(encoding="utf-8")).body
+    assert "KONTAN: Bagaimana penilaian Anda terhadap pengguna Twitter di Indonesia?" in body
+    assert "KONTAN: Ada lagi rencana yang lain?" in body
+    related = clean_article("Paragraf pertama.\nPIALA AFF: Kapan Piala AFF 2016 Digelar?\nAkhir.")
+    assert related.removed == ["PIALA AFF: Kapan Piala AFF 2016 Digelar?"]

@@ -49,6 +49,9 @@ def test_flores_sentences_as_openings_lose_nothing(name: str) -> None:
     [
         ("PUBLISHER.NET, JAKARTA - Harga naik.", "PUBLISHER.NET, JAKARTA", "Harga naik."),
         ("Beritasatu.com - Harga naik.", "Beritasatu.com", "Harga naik."),
+        ("TEMPO.CO, Jakarta - Harga naik.", "TEMPO.CO, Jakarta", "Harga naik."),
+        ("Bisnis.com, JAKARTA - Harga naik.", "Bisnis.com, JAKARTA", "Harga naik."),
+        ("JAKARTA, Kompas.com - Harga naik.", "JAKARTA, Kompas.com", "Harga naik."),
         ("Kabarnews - Harga naik.", "Kabarnews", "Harga naik."),
         ("MEDAN – Harga naik.", "MEDAN", "Harga naik."),
         ("BANDA ACEH - Harga naik.", "BANDA ACEH", "Harga naik."),

@@ -19,7 +19,7 @@ from pathlib import Path
 from ringkas.models.segment import split_paragraphs
 
 RULES_FILE = Path(__file__).with_name("boilerplate_rules.toml")
-KINDS = ("dateline_prefix", "byline", "caption", "footer", "footer_cut")
+KINDS = ("dateline_prefix", "byline", "caption", "footer", "footer_cut", "credit_suffix")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Rules:
     caption: list[re.Pattern[str]]
     footer: list[re.Pattern[str]]
     footer_cut: list[re.Pattern[str]]
+    credit_suffix: list[re.Pattern[str]]
 
 
 @dataclass
@@ -43,7 +44,8 @@ class CleanArticle:
         bylines: "Reporter: …", "Editor: …" lines.
         captions: Photo captions.
         body: The body's paragraphs, joined with newlines.
-        removed: Footer paragraphs dropped from the body, in order.
+        removed: Footer paragraphs and end-of-paragraph credits ("(adji/mb)") dropped from
+            the body, in order.
     """
 
     title: str | None
@@ -96,6 +98,9 @@ def clean_article(text: str, title: str | None = None, rules: Rules | None = Non
     )
     body: list[str] = []
     for index, paragraph in enumerate(paragraphs):
+        paragraph = _take_credit(paragraph, rules, result)
+        if not paragraph:
+            continue
         if any(p.search(paragraph) for p in rules.footer_cut):
             result.removed.extend(paragraphs[index:])
             break
@@ -117,6 +122,16 @@ def clean_article(text: str, title: str | None = None, rules: Rules | None = Non
         body.append(paragraph)
     result.body = "\n".join(body) if body else "\n".join(paragraphs)
     return result
+
+
+def _take_credit(paragraph: str, rules: Rules, result: CleanArticle) -> str:
+    """Cuts a credit ("(adji/mb)", "[noe]") off the end of a paragraph."""
+    for pattern in rules.credit_suffix:
+        match = pattern.search(paragraph)
+        if match:
+            result.removed.append(match.groupdict().get("credit") or match.group().strip())
+            return paragraph[: match.start()].rstrip()
+    return paragraph
 
 
 def _take_dateline(paragraph: str, rules: Rules, result: CleanArticle) -> str:

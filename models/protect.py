@@ -9,6 +9,13 @@ Why ``{N}``: with the opus-mt-id-en SentencePiece model, ``{0}`` is one piece, `
 training data (software-localisation corpora copy them verbatim). ``⟨1⟩`` and ``⟦1⟧``
 become ``<unk>``, and ``XX1XX`` takes five pieces that the model may "translate".
 
+Only ``{0}`` and ``{1}`` are whole pieces, and ``{0}`` splits into ``{`` ``0}`` when glued to
+what stands before it ("({0}/…"). So a placeholder glued on its left gets a space before it
+(taken away again on restore), and numbers take a placeholder only when the target writes
+them differently (separators, scale or percent word: "2,7 juta" → "2.7 million") and one of
+the first two is free; a date such as "8/9/2017", a year or a time needs no conversion and
+stays in the text, where the number check (``models.numbers``) still watches it.
+
 A placeholder the model dropped is put back at the end of its sentence and reported, so a
 protected span is never lost, whatever the model does.
 """
@@ -19,10 +26,10 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ringkas.models.numbers import find_numbers, render
+from ringkas.models.numbers import find_numbers, needs_conversion, render
 
 _URL = r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -36,7 +43,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "hashtag": re.compile(_HASHTAG),
     "literal": re.compile(_LITERAL_PLACEHOLDER),
 }
-_PLACEHOLDER = re.compile(r"\{\s*(\d+)\s*\}")
+_PLACEHOLDER = re.compile(r"(\s*)\{\s*(\d+)\s*\}")
+# Placeholders that are one SentencePiece piece (after an optional "▁") in both opus-mt models.
+WHOLE_PIECE_PLACEHOLDERS = 2
 
 
 @dataclass(frozen=True)
@@ -48,11 +57,15 @@ class Span:
             ``number``.
         source: The text as the source wrote it.
         target: What the translation gets in its place.
+        glued: The character the source had right before it (no space between), else
+            ``""``: a space was put before its placeholder (so that it stays one piece),
+            taken away on restore where the output has that character before it too.
     """
 
     kind: str
     source: str
     target: str
+    glued: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,21 +110,30 @@ def protect(
         pattern = r"(?<!\w)" + re.escape(term) + r"(?!\w)"
         for match in re.finditer(pattern, text):
             claim(match.start(), match.end(), Span("glossary", term, (glossary or {})[term]))
+    found.sort(key=lambda item: item[0])
     if numbers is not None:
         source_lang, target_lang = numbers
         for number in find_numbers(text, source_lang):
-            target = render(number, source_lang, target_lang)
-            claim(number.start, number.end, Span("number", number.text, target))
-
+            if len(found) < WHOLE_PIECE_PLACEHOLDERS and needs_conversion(
+                number, source_lang, target_lang
+            ):
+                target = render(number, source_lang, target_lang)
+                claim(number.start, number.end, Span("number", number.text, target))
+    # Indices by order of claim (other spans first), so numbers get the whole-piece ones.
+    order = {id(span): index for index, (_, _, span) in enumerate(found)}
     found.sort(key=lambda item: item[0])
     pieces: list[str] = []
+    spans: list[Span | None] = [None] * len(found)
     position = 0
-    for index, (start, end, _span) in enumerate(found):
-        pieces.append(text[position:start])
-        pieces.append(f"{{{index}}}")
+    for start, end, span in found:
+        before = text[position:start]
+        glued = text[start - 1] if start > 0 and not text[start - 1].isspace() else ""
+        pieces.append(f"{before} " if glued else before)
+        pieces.append(f"{{{order[id(span)]}}}")
+        spans[order[id(span)]] = replace(span, glued=glued)
         position = end
     pieces.append(text[position:])
-    return Protected("".join(pieces), [span for _, _, span in found])
+    return Protected("".join(pieces), [span for span in spans if span is not None])
 
 
 def restore(output: str, protected: Protected) -> tuple[str, list[str]]:
@@ -127,11 +149,13 @@ def restore(output: str, protected: Protected) -> tuple[str, list[str]]:
     seen: set[int] = set()
 
     def put_back(match: re.Match[str]) -> str:
-        index = int(match.group(1))
+        space, index = match.group(1), int(match.group(2))
         if index >= len(protected.spans) or index in seen:
-            return ""
+            return space
         seen.add(index)
-        return protected.spans[index].target
+        span = protected.spans[index]
+        rejoin = span.glued and output[: match.start()].endswith(span.glued)
+        return span.target if rejoin else space + span.target
 
     text = _PLACEHOLDER.sub(put_back, output)
     missing = [i for i in range(len(protected.spans)) if i not in seen]

@@ -156,9 +156,27 @@ def quality(
     out: Annotated[Path, typer.Option(help="Where the JSON report goes.")] = Path(
         "out/quality/report.json"
     ),
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Report on one stage instead (repeatable): numbers, boilerplate, ... "
+            "(models/evaluation); no model is loaded."
+        ),
+    ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Data for --stage (repeatable): an aligned .id/.en file or a JSONL of "
+            "articles [default: each stage's dev files in ../shared/data]."
+        ),
+    ] = None,
 ) -> None:
     """Score the translation model (chrF, BLEU, number fidelity) and the briefs (ROUGE)."""
     import json
+
+    if stage:
+        _quality_stages(stage, data, limit, out)
+        return
 
     from ringkas.models.quality import evaluate_briefs, evaluate_translation, format_report
     from ringkas.settings import get_settings
@@ -174,6 +192,30 @@ def quality(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     typer.echo(format_report(report))
+    typer.echo(f"\nJSON report: {out}")
+
+
+def _quality_stages(
+    stages: list[str], data: list[Path] | None, limit: int | None, out: Path
+) -> None:
+    import json
+
+    from ringkas.models.evaluation.harness import default_data, format_stages, run_stages
+
+    try:
+        files = {name: data or default_data(name, SHARED_DATA) for name in stages}
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--stage") from None
+    for path in {p for paths in files.values() for p in paths}:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file", param_hint="--data")
+    try:
+        report = run_stages(stages, files, limit)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--data") from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(format_stages(report))
     typer.echo(f"\nJSON report: {out}")
 
 

@@ -54,3 +54,65 @@ def test_check_flags_missing_and_wrong_convention() -> None:
 def test_a_number_counts_once() -> None:
     assert len(check_numbers("5 dan 5.", "5 and five.", "id", "en")) == 0
     assert len(check_numbers("5 dan 5 dan 5.", "5 and 5.", "id", "en")) == 1
+
+
+# --- issue 12: human references that used to draw a warning (FLORES dev shapes) ---
+@pytest.mark.parametrize(
+    ("source", "target", "source_lang"),
+    [
+        ("sejak tahun 1960-an", "since the 1960s", "id"),
+        ("pada abad ke-8", "in the 8th century", "id"),
+        ("lensa 35 mm", "a 35mm lens", "id"),
+        ("a 35mm lens", "lensa 35 mm", "en"),
+        ("selama sekitar 12 menit", "for just over twelve minutes", "id"),
+        ("oleh sekitar 30 orang", "by up to thirty people", "id"),
+        ("di lubang ke-18", "on the eighteenth", "id"),
+        ("usia 2 juta sampai 3 juta tahun", "two million to three million years", "id"),
+        ("peringkat ke-190", "ranked 190th", "id"),
+        ("pada tanggal 1 Januari", "on January 1st", "id"),
+        ("sekitar pukul 5 pagi", "at about 5am", "id"),
+        ("Eighteen holes", "18 lubang", "en"),
+        ("at 10:08 p.m.", "pukul 22.08", "en"),
+        ("around 9:30 am local time", "sekitar pukul 9.30 waktu setempat", "en"),
+        ("pukul 20.08 WIB", "at 8:08 p.m. local time", "id"),
+        ("at 12.00 GMT", "pukul 12.00 GMT", "en"),
+        ("the 1,000th visitor", "pengunjung ke-1.000", "en"),
+        ("a 2.4Ghz chip", "cip 2,4Ghz", "en"),
+        ("a time of 4:41.30", "waktu 4:41,30", "en"),
+        ("see Figure 1.1.", "lihat Gambar 1.1.", "en"),
+        ("Rekor 7â€“2.", "The record is 7–2.", "id"),
+    ],
+)
+def test_correct_references_draw_no_warning(source: str, target: str, source_lang: str) -> None:
+    target_lang = "en" if source_lang == "id" else "id"
+    assert check_numbers(source, target, source_lang, target_lang) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "source_lang"),
+    [
+        ("sejak tahun 1960-an", "since the 1970s", "id"),
+        ("selama 12 menit", "for thirteen minutes", "id"),
+        ("at 10:08 p.m.", "pukul 22.18", "en"),
+        ("the 1,000th visitor", "pengunjung ke-1", "en"),
+    ],
+)
+def test_changed_numbers_still_warn(source: str, target: str, source_lang: str) -> None:
+    target_lang = "en" if source_lang == "id" else "id"
+    assert len(check_numbers(source, target, source_lang, target_lang)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "target", "rendered"),
+    [
+        ("12.00 GMT", "en", "id", "12.00"),
+        ("pukul 20.08", "id", "en", "20:08"),
+        ("10:08 p.m.", "en", "id", "22.08"),
+        ("1,000th", "en", "id", "1.000"),
+        ("2.4Ghz", "en", "id", "2,4"),
+        ("4:41.30", "en", "id", "4:41.30"),
+    ],
+)
+def test_each_rendering_is_one_number(text: str, lang: str, target: str, rendered: str) -> None:
+    [number] = find_numbers(text, lang)
+    assert render(number, lang, target) == rendered

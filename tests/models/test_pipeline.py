@@ -57,12 +57,15 @@ SEED_SPANS = {
     "000_1b270c60e0edda55.txt": {
         "protected": ["@tmcpolda"],
         "numbers": ["2.7 million"],
+        "left": [],
         "dateline": "Kamis, 23 Oktober 2014 | 10:07 WIB | JAKARTA",
         "gone": ["Cek Berita", "Editor:", "Reporter:", "ILUSTRASI", "Terbaru"],
     },
     "003_1cfa2fd76bc94e1e.txt": {
         "protected": [],
-        "numbers": ["36 percent", "60.7 percent", "39.3 percent", "2.5", "87%", "2013", "140"],
+        # converted numbers take placeholders ({0} and {1} only: the first two a sentence)
+        "numbers": ["36 percent", "60.7 percent", "39.3 percent", "2.5"],
+        "left": ["87%", "2013", "140"],
         "dateline": None,
         "gone": ["Sign up for our", "newsletter"],
     },
@@ -92,8 +95,13 @@ def test_seed_spans_numbers_and_boilerplate_survive_the_demo_models(
     assert all(isinstance(d.warnings, list) for d in details)
     flat = [w for d in details for w in d.warnings]
     assert len([w for w in result.warnings if not w.startswith("title:")]) == len(flat)
-    # numbers pass through placeholders in the target's convention: none is missing
-    assert not [w for w in flat if w.startswith("number ")]
+    # numbers that the target writes differently pass through placeholders in its
+    # convention; the others ("87%", "2013") are left to the model, which the random
+    # weights drop: each such loss is a warning, never silent
+    missing = [w.split("'")[1] for w in flat if w.startswith("number ")]
+    assert not set(missing) & {"2,7 juta", "60,7 persen", "39,3 persen", "2,5"}
+    for number in expected["left"]:
+        assert number in result.translation or number in missing, number
 
 
 def test_only_the_tasks_asked_for(settings: Settings) -> None:

@@ -59,6 +59,12 @@ class ParagraphTranslation(_Result):
 
     source: str = Field(description="The paragraph, boilerplate removed.")
     translation: str = Field(description="Its sentences' translations, joined by spaces.")
+    lang: Language | None = Field(
+        default=None,
+        description="null: the paragraph is in the article's language. Otherwise the other "
+        "language it is plainly in (an English quote in an Indonesian article): it is kept as "
+        "it is, untranslated, and its sentences pass through.",
+    )
 
 
 class Timings(_Result):

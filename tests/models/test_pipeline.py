@@ -203,7 +203,7 @@ def test_a_long_english_quote_stays_english_in_an_indonesian_article(settings: S
     assert QUOTED_ARTICLE[1] in result.translation.split("\n\n")
 
 
-settings: Settings, tmp_path: Path) -> None:
+def test_glossary_per_request_and_per_deployment(settings: Settings, tmp_path: Path) -> None:
     glossary_file = tmp_path / "glossary.toml"
     glossary_file.write_text('[translations]\n"Ketua MPR" = "MPR Speaker"\n')
     deployment = settings.model_copy(update={"glossary_path": glossary_file})

@@ -115,7 +115,7 @@ def article_language(text: str) -> Detection:
     """The language of an article: each paragraph (line) in id or en is one vote.
 
     The most votes win; a tie goes to the language with more characters. The probability is
-    the winner's share of the votes. Paragraphs in other languages have no vote; when no
+    the winner's share of the votes (the detector's probability when one paragraph voted). Paragraphs in other languages have no vote; when no
     paragraph is in id or en, the text as a whole decides (and is refused).
 
     Raises:
@@ -124,15 +124,19 @@ def article_language(text: str) -> Detection:
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
     votes: Counter[str] = Counter()
     characters: Counter[str] = Counter()
+    voters: list[Detection] = []
     for paragraph in paragraphs:
         if not any(char.isalpha() for char in paragraph):
             continue
-        lang = detect(paragraph).lang
-        if lang in SUPPORTED:
-            votes[lang] += 1
-            characters[lang] += len(paragraph)
+        detection = detect(paragraph)
+        if detection.lang in SUPPORTED:
+            votes[detection.lang] += 1
+            characters[detection.lang] += len(paragraph)
+            voters.append(detection)
     if not votes:
         return detect_source_language(text)
+    if len(voters) == 1:  # one paragraph: the detector's own probability
+        return voters[0]
     lang = max(votes, key=lambda key: (votes[key], characters[key]))
     return Detection(lang, round(votes[lang] / sum(votes.values()), 4))
 

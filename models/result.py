@@ -30,7 +30,12 @@ class DetectedLanguage(_Result):
     """The language the detector chose, when the request gave none."""
 
     lang: Language = Field(description="The detected source language (Malay counts as id).")
-    probability: float = Field(ge=0, le=1, description="The detector's probability for it.")
+    probability: float = Field(
+        ge=0,
+        le=1,
+        description="How sure: the share of the text's paragraphs (one vote each) detected "
+        "in this language; for one paragraph, the detector's probability.",
+    )
 
 
 class SentenceTranslation(_Result):

@@ -115,8 +115,9 @@ def article_language(text: str) -> Detection:
     """The language of an article: each paragraph (line) in id or en is one vote.
 
     The most votes win; a tie goes to the language with more characters. The probability is
-    the winner's share of the votes (the detector's probability when one paragraph voted). Paragraphs in other languages have no vote; when no
-    paragraph is in id or en, the text as a whole decides (and is refused).
+    the winner's share of the votes (the detector's probability when one paragraph voted).
+    Paragraphs in other languages have no vote; when no paragraph is in id or en, the text as
+    a whole decides (and is refused).
 
     Raises:
         UnsupportedLanguage: no paragraph is in Indonesian or English.

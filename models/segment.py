@@ -48,11 +48,12 @@ INDONESIAN_ABBREVIATIONS = frozenset(
     """.split()
 )
 # Left out on purpose: words that also end sentences as full words ("hal", "kota", "Mei").
-# Titles and abbreviations of English names, which news in both languages carries.
+# Titles and abbreviations of English names, which news in both languages carries ("sen",
+# "gen" left out: Indonesian words for cent and gene).
 ENGLISH_ABBREVIATIONS = frozenset(
     """
-    mr mrs ms dr prof jr sr st no vs mt ft gen col lt sgt capt gov sen rep rev
-    inc ltd co corp bros dept est approx
+    mr mrs ms dr prof jr sr st no vs mt ft col lt sgt capt gov rev
+    inc ltd corp bros dept
     jan feb mar apr jun jul aug sep sept oct nov dec
     """.split()
 )

@@ -19,7 +19,7 @@ from ringkas.models.boilerplate import CleanArticle, clean_article, load_rules
 from ringkas.models.errors import ModelError, UnsupportedLanguage
 from ringkas.models.extractive import extractive_brief
 from ringkas.models.guard import guarded_translate, stricter
-from ringkas.models.language import detect_source_language
+from ringkas.models.language import article_language, paragraph_languages
 from ringkas.models.loading import load_model
 from ringkas.models.numbers import check_numbers
 from ringkas.models.options import ModelOptions, PipelineOptions
@@ -170,6 +170,10 @@ class _Article:
     sentences: list[list[str]]  # per paragraph
     result: ArticleResult
     translated_paragraphs: list[str] | None = None
+    kept_langs: list[Language | None] | None = None  # per paragraph: kept in this language
+
+    def kept(self, paragraph: int) -> Language | None:
+        return self.kept_langs[paragraph] if self.kept_langs else None
 
     @property
     def needs_translation(self) -> bool:
@@ -204,7 +208,12 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         clean = CleanArticle(title=request.title, dateline=None, body=request.text)
     source_lang, detected = _source_language(request.source_lang, clean.body, clean.title)
     paragraphs = split_paragraphs(clean.body)
-    sentences = [split_sentences(p, source_lang) for p in paragraphs]
+    # Paragraphs plainly in the other language are kept as they are, not translated.
+    kept_langs = [_kept_lang(lang) for lang in paragraph_languages(paragraphs, source_lang)]
+    sentences = [
+        split_sentences(p, lang or source_lang)
+        for p, lang in zip(paragraphs, kept_langs, strict=True)
+    ]
     result = ArticleResult(
         source_lang=source_lang,
         target_lang=target_of(source_lang),
@@ -216,7 +225,13 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         removed=clean.removed,
         sentences=sum(len(s) for s in sentences),
     )
-    return _Article(request, clean, source_lang, paragraphs, sentences, result)
+    return _Article(
+        request, clean, source_lang, paragraphs, sentences, result, kept_langs=kept_langs
+    )
+
+
+def _kept_lang(lang: str | None) -> Language | None:
+    return None if lang is None else _check_language(lang)
 
 
 def _translate_group(
@@ -230,7 +245,10 @@ def _translate_group(
     owners: list[int] = []
     for number, article in enumerate(articles):
         glossary = _glossary(options, article.request.glossary)
-        for text in [*(s for para in article.sentences for s in para), *article.title]:
+        to_translate = [
+            s for p, para in enumerate(article.sentences) if not article.kept(p) for s in para
+        ]
+        for text in [*to_translate, *article.title]:
             texts.append(text)
             glossaries.append(glossary)
             owners.append(number)
@@ -286,7 +304,10 @@ def _fill_translation(
 ) -> None:
     """Puts an article's translated sentences (in order, title last) into its result."""
     # Sentences come back in order: take each paragraph's share, then the title.
-    per_paragraph = [[next(details) for _ in para] for para in article.sentences]
+    per_paragraph = [
+        [_passed_through(s) for s in para] if article.kept(p) else [next(details) for _ in para]
+        for p, para in enumerate(article.sentences)
+    ]
     title_detail = next(details, None)
     paragraph_texts = [" ".join(d.translation for d in para) for para in per_paragraph]
     result = article.result
@@ -296,14 +317,21 @@ def _fill_translation(
     article.translated_paragraphs = paragraph_texts
     if "translate" in article.request.tasks:
         result.paragraphs = [
-            ParagraphTranslation(source=source, translation=text)
-            for source, text in zip(article.paragraphs, paragraph_texts, strict=True)
+            ParagraphTranslation(source=source, translation=text, lang=article.kept(p))
+            for p, (source, text) in enumerate(
+                zip(article.paragraphs, paragraph_texts, strict=True)
+            )
         ]
         result.title_translation = title_detail.translation if title_detail else None
         result.title_detail = title_detail
         result.translation = "\n\n".join(paragraph_texts)
         result.sentences_detail = _body_sentences(per_paragraph)
         result.warnings = _article_warnings(per_paragraph, title_detail)
+
+
+def _passed_through(sentence: str) -> SentenceTranslation:
+    """A sentence of a paragraph kept in its own language: its translation is itself."""
+    return SentenceTranslation(source=sentence, translation=sentence, confidence=None, warnings=[])
 
 
 def _body_sentences(per_paragraph: list[list[SentenceTranslation]]) -> list[BodySentence]:
@@ -441,7 +469,7 @@ def _source_language(
     """The given language, checked; or the detected one with its probability."""
     if given is not None:
         return _check_language(given), None
-    detection = detect_source_language(f"{title or ''}\n{body}")
+    detection = article_language(f"{title or ''}\n{body}")  # each paragraph one vote
     lang = _check_language(detection.lang)  # detect_source_language allows only these
     return lang, DetectedLanguage(lang=lang, probability=detection.probability)
 

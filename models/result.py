@@ -30,7 +30,12 @@ class DetectedLanguage(_Result):
     """The language the detector chose, when the request gave none."""
 
     lang: Language = Field(description="The detected source language (Malay counts as id).")
-    probability: float = Field(ge=0, le=1, description="The detector's probability for it.")
+    probability: float = Field(
+        ge=0,
+        le=1,
+        description="How sure: the share of the text's paragraphs (one vote each) detected "
+        "in this language; for one paragraph, the detector's probability.",
+    )
 
 
 class SentenceTranslation(_Result):
@@ -59,6 +64,12 @@ class ParagraphTranslation(_Result):
 
     source: str = Field(description="The paragraph, boilerplate removed.")
     translation: str = Field(description="Its sentences' translations, joined by spaces.")
+    lang: Language | None = Field(
+        default=None,
+        description="null: the paragraph is in the article's language. Otherwise the other "
+        "language it is plainly in (an English quote in an Indonesian article): it is kept as "
+        "it is, untranslated, and its sentences pass through.",
+    )
 
 
 class Timings(_Result):

@@ -44,6 +44,7 @@ def test_the_wheel_has_one_top_level_package(wheel: Path) -> None:
     for layer in ("models/pipeline.py", "service/app.py", "workers/tasks.py"):
         assert f"ringkas/{layer}" in names
     assert "ringkas/models/boilerplate_rules.toml" in names
+    assert "ringkas/models/punkt_id.json" in names  # the sentence splitter's parameters
     assert "ringkas/service/static/index.html" in names
 
 

@@ -7,6 +7,8 @@ JSON-able report on the data at ``path``: an aligned text file or a JSONL of art
 """
 
 STAGES = {
+    "segmentation": "ringkas.models.evaluation.segmentation",
+    "language": "ringkas.models.evaluation.language",
     "numbers": "ringkas.models.evaluation.numbers",
     "boilerplate": "ringkas.models.evaluation.boilerplate",
 }

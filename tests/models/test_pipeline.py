@@ -175,6 +175,42 @@ def test_source_language_is_detected_when_not_given(settings: Settings) -> None:
         )
 
 
+def test_short_real_text_is_detected_on_the_sync_path(settings: Settings) -> None:
+    # issue 12: py3langid alone refused it as Javanese
+    result = translate_text(
+        "Breaking news: gempa M 5,2 guncang Sukabumi.", None, settings.pipeline_options()
+    )
+    assert (result.source_lang, result.detected_lang.lang) == ("id", "id")
+
+
+QUOTED_ARTICLE = [
+    "Presiden Joko Widodo meresmikan jembatan baru di Sukabumi pada Senin pagi.",
+    "“We are very pleased to see this bridge finally open to the public, because it connects "
+    "communities that have been separated by the river for decades, and it will make trade, "
+    "schooling and access to health care much easier for thousands of families who live on "
+    "both banks,” the ambassador said. “It is a proud day for both our countries.”",
+    "Jembatan sepanjang 120 meter itu menghubungkan dua kecamatan yang terpisah sungai.",
+    "Warga menyambut peresmian itu dengan gembira karena jarak tempuh menjadi lebih pendek.",
+]
+
+
+def test_a_long_english_quote_stays_english_in_an_indonesian_article(settings: Settings) -> None:
+    result = process_article(
+        ArticleRequest(text="\n".join(QUOTED_ARTICLE), tasks=("translate",)),
+        settings.pipeline_options(),
+    )
+    assert (result.source_lang, result.target_lang) == ("id", "en")
+    assert [p.lang for p in result.paragraphs] == [None, "en", None, None]
+    quote = result.paragraphs[1]
+    assert quote.translation == quote.source == QUOTED_ARTICLE[1]
+    kept = [s for s in result.sentences_detail if s.paragraph == 1]
+    assert len(kept) == 2  # split as English, passed through
+    assert all(s.translation == s.source and s.confidence is None for s in kept)
+    translated = {s.paragraph for s in result.sentences_detail if s.translation != s.source}
+    assert translated == {0, 2, 3}
+    assert QUOTED_ARTICLE[1] in result.translation.split("\n\n")
+
+
 def test_glossary_per_request_and_per_deployment(settings: Settings, tmp_path: Path) -> None:
     glossary_file = tmp_path / "glossary.toml"
     glossary_file.write_text('[translations]\n"Ketua MPR" = "MPR Speaker"\n')

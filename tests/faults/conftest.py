@@ -36,6 +36,12 @@ def fault_env(demo_env: dict[str, str]) -> Callable[..., dict[str, str]]:
             # longest test article on a loaded 2-core machine (a new worker's first article
             # includes loading the models), or a live worker's task would be delivered twice.
             "RINGKAS_BROKER_VISIBILITY_TIMEOUT_S": "12",
+            # The visibility timeout may not be below the hard limit (settings refuse it).
+            "RINGKAS_TASK_SOFT_TIME_LIMIT_S": "10",
+            "RINGKAS_TASK_TIME_LIMIT_S": "12",
+            # Leases: a dead worker's articles are handed on within a few seconds.
+            "RINGKAS_LEASE_S": "3",
+            "RINGKAS_LEASE_SWEEP_INTERVAL_S": "1",
             "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
             "PYTHONUNBUFFERED": "1",
         }

@@ -8,6 +8,9 @@ article runs alone or in a batch:
 - ``[crash]``: the pool process dies (SIGKILL), as on a segfault or the OOM killer;
 - ``[raise]``: the model raises an unexpected exception.
 
+``FAULTY_BRIEF_S`` (default 0) makes each article's brief step take that long more, as a
+big summarizer on a slow machine would.
+
 Every run of the model step on an article is counted in Redis
 (``faulty:runs:{hash of the text}``), so a test can tell "ran twice" from "counted
 twice".
@@ -41,7 +44,7 @@ def runs_key(text: str) -> str:
 
 
 def _faulty_process_articles(
-    requests: Sequence[Any], options: Any, on_progress: Any = None
+    requests: Sequence[Any], options: Any, on_progress: Any = None, on_outcome: Any = None
 ) -> list[Any]:
     # Rides out a Redis restart (tests/faults/test_redis_restart.py) as the job store does.
     retry = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=34)
@@ -55,8 +58,15 @@ def _faulty_process_articles(
         if "[raise]" in request.text:
             raise RuntimeError("the model blew up on this article")
     client.close()
-    outcomes: list[Any] = _real_process_articles(requests, options, on_progress)
+    outcomes: list[Any] = _real_process_articles(requests, options, on_progress, on_outcome)
     return outcomes
 
 
+def _slow_brief(article: Any, options: Any) -> Any:
+    time.sleep(float(os.environ.get("FAULTY_BRIEF_S", "0")))
+    return _real_add_brief(article, options)
+
+
+_real_add_brief = pipeline._add_brief
 pipeline.process_articles = _faulty_process_articles
+pipeline._add_brief = _slow_brief

@@ -49,9 +49,9 @@ def test_redis_down_longer_than_the_store_retries_during_the_write_and_the_job_f
     env = fault_env(
         own_redis.url,
         store_reconnect_s=2,
-        task_soft_time_limit_s=60,
-        task_time_limit_s=70,
-        broker_visibility_timeout_s=80,
+        task_soft_time_limit_s=120,
+        task_time_limit_s=130,
+        broker_visibility_timeout_s=140,
     )
     env["FAULTY_SLOW_S"] = "3"
     articles = [{"id": "slow", "text": "[slow] Berita dari Jakarta hari ini."}]
@@ -61,6 +61,8 @@ def test_redis_down_longer_than_the_store_retries_during_the_write_and_the_job_f
     stack.wait_ready()
 
     with httpx.Client(base_url=stack.base_url, timeout=10) as client:
+        warm = _submit(client, [{"text": "Halo dunia."}], ["translate"])  # models loaded
+        poll_job(client, warm, timeout_s=120, stack=stack)
         job_id = _submit(client, articles, ["translate"])
         _wait_model_entered(own_redis.url, articles[0]["text"], stack)
         own_redis.stop()
@@ -82,16 +84,16 @@ def test_a_dead_workers_articles_run_again_within_the_lease_each_with_its_own_bu
 ) -> None:
     """18.1 (second line), 18.2 and 18.5: with a visibility timeout of 10 minutes, the
     lease sweep hands a kill -9'd worker's articles on within seconds, each in a task of its
-    own: three slow articles (4 s each) that together outlast the soft limit (10 s) all
+    own: three slow articles (15 s each) that together outlast the soft limit (40 s) all
     succeed."""
     env = fault_env(
         own_redis.url,
         broker_visibility_timeout_s=600,
-        task_soft_time_limit_s=10,
-        task_time_limit_s=12,
+        task_soft_time_limit_s=40,
+        task_time_limit_s=45,
         task_max_retries=2,
     )
-    env["FAULTY_SLOW_S"] = "4"
+    env["FAULTY_SLOW_S"] = "15"
     articles = [{"id": f"s{i}", "text": f"[slow] Berita lambat nomor {i}."} for i in range(3)]
     stack = fault_stack(env)
     first = stack.worker("first")
@@ -108,14 +110,21 @@ def test_a_dead_workers_articles_run_again_within_the_lease_each_with_its_own_bu
         killed = time.monotonic()
         assert store.article_state(job_id, 0).status == "running"
         stack.worker("second")
-        job: dict[str, Any] = poll_job(client, job_id, timeout_s=110, stack=stack)
+        deadline = killed + 120
+        while all(store.article_state(job_id, i).attempts < 2 for i in range(3)):
+            assert time.monotonic() < deadline, "not running again 2 min after\n" + stack.logs()
+            time.sleep(0.2)
+        rerun_s = time.monotonic() - killed
+        job: dict[str, Any] = poll_job(client, job_id, timeout_s=200, stack=stack)
         recovery_s = time.monotonic() - killed
 
-    print(f"\nkill -9 mid-batch, visibility timeout 600 s: job finished {recovery_s:.1f} s after")
+    print(
+        f"\nkill -9 mid-batch, visibility timeout 600 s: running again {rerun_s:.1f} s after, "
+        f"job finished {recovery_s:.1f} s after (a new worker started meanwhile)"
+    )
     assert job["status"] == "succeeded", job
     # The batch's attempt, then each article's own.
     assert [(a["status"], a["attempts"]) for a in job["articles"]] == [("succeeded", 2)] * 3
-    assert recovery_s < 100
 
 
 def test_a_soft_limit_keeps_finished_articles_and_spares_short_neighbours(
@@ -128,12 +137,12 @@ def test_a_soft_limit_keeps_finished_articles_and_spares_short_neighbours(
     outlasts the limit fails with the reason; its short neighbours succeed."""
     env = fault_env(
         own_redis.url,
-        task_soft_time_limit_s=6,
-        task_time_limit_s=9,
+        task_soft_time_limit_s=20,
+        task_time_limit_s=25,
         task_max_articles=15,
     )
-    env["FAULTY_BRIEF_S"] = "0.7"  # 15 briefs: 10.5 s, beyond the 6 s soft limit
-    env["FAULTY_SLOW_S"] = "8"
+    env["FAULTY_BRIEF_S"] = "2"  # 15 briefs: 30 s, beyond the 20 s soft limit
+    env["FAULTY_SLOW_S"] = "25"
     stack = fault_stack(env)
     stack.worker("only")
     stack.wait_ready()
@@ -148,20 +157,20 @@ def test_a_soft_limit_keeps_finished_articles_and_spares_short_neighbours(
         warm = _submit(client, [{"text": "Halo dunia."}], ["translate"])  # models loaded
         poll_job(client, warm, timeout_s=120, stack=stack)
         job_id = _submit(client, many, ["translate", "brief"])
-        job = poll_job(client, job_id, timeout_s=150, stack=stack)
+        job = poll_job(client, job_id, timeout_s=400, stack=stack)
         neighbours_id = _submit(client, long_one, ["translate"])
-        neighbours = poll_job(client, neighbours_id, timeout_s=90, stack=stack)
+        neighbours = poll_job(client, neighbours_id, timeout_s=200, stack=stack)
 
     assert job["status"] == "succeeded", job
     kept = [a["attempts"] for a in job["articles"]].count(1)
-    print(f"\n29 articles, soft limit 6 s: {kept} finished in their batch and kept")
+    print(f"\n29 articles, soft limit 20 s: {kept} finished in their batch and kept")
     assert kept > 0  # finished in the batch before the soft limit, and kept
     assert any(a["attempts"] == 2 for a in job["articles"])  # the rest ran alone
     by_id = {a["id"]: a for a in neighbours["articles"]}
     assert by_id["short1"]["status"] == by_id["short2"]["status"] == "succeeded", neighbours
     assert by_id["long"]["status"] == "failed"
     assert by_id["long"]["error"] == (
-        "processing took longer than 6 s (RINGKAS_TASK_SOFT_TIME_LIMIT_S) and was stopped"
+        "processing took longer than 20 s (RINGKAS_TASK_SOFT_TIME_LIMIT_S) and was stopped"
     )
 
 

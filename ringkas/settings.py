@@ -43,9 +43,9 @@ class Settings(BaseSettings):
         default=900,
         ge=1,
         description="Redis broker only: seconds after which a task taken by a worker that "
-        "died without acknowledging it (kill -9, lost machine) is delivered again. Keep it "
-        "above RINGKAS_TASK_TIME_LIMIT_S, or long articles get delivered twice (the job "
-        "store then keeps the first result; the work is wasted).",
+        "died without acknowledging it (kill -9, lost machine) is delivered again. May not "
+        "be below RINGKAS_TASK_TIME_LIMIT_S (refused at start-up). Article leases "
+        "(RINGKAS_LEASE_S) bring a dead worker's started articles back sooner.",
     )
     api_url: str = Field(
         default="http://127.0.0.1:8000",

@@ -18,9 +18,11 @@ twice".
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -49,6 +51,8 @@ def _faulty_process_articles(
     # Rides out a Redis restart (tests/faults/test_redis_restart.py) as the job store does.
     retry = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=34)
     client = redis.Redis.from_url(get_settings().redis_url, retry=retry)
+    if os.environ.get("FAULTY_DUMP_S"):  # where a stuck pool process is, in its log
+        faulthandler.dump_traceback_later(float(os.environ["FAULTY_DUMP_S"]), file=sys.__stderr__)
     for request in requests:
         client.incr(runs_key(request.text))
         if "[slow]" in request.text:

@@ -54,7 +54,6 @@ def test_redis_down_longer_than_the_store_retries_during_the_write_and_the_job_f
         broker_visibility_timeout_s=140,
     )
     env["FAULTY_SLOW_S"] = "3"
-    env["FAULTY_DUMP_S"] = "40"
     articles = [{"id": "slow", "text": "[slow] Berita dari Jakarta hari ini."}]
     articles += [{"id": f"a{i}", "text": f"Berita nomor {i} dari Bandung."} for i in range(5)]
     stack = fault_stack(env)

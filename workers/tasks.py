@@ -253,8 +253,11 @@ def requeue_alone(ref: ArticleRef) -> bool:
     when another worker holds its lease."""
     settings = get_settings()
     task_id = uuid()
-    # The reservation outlives the broker's own redelivery, which covers a lost message.
-    ttl_ms = int(max(settings.lease_s, settings.broker_visibility_timeout_s) * 1000)
+    # The reservation covers the wait in the queue (the broker keeps the message, and
+    # redelivers it if its worker dies before claiming); it runs out, and the sweep sends the
+    # article again, only if the message itself was lost. Long, so that a long queue does not
+    # fill up with copies (a stale copy finds the article reserved and skips it).
+    ttl_ms = int(10 * max(settings.lease_s, settings.broker_visibility_timeout_s) * 1000)
     if not leasing.lease_store().hand_over(ref, leasing.owner_id(), task_id, ttl_ms):
         return False
     process_articles.apply_async(args=[ref.job_id, [ref.index]], task_id=task_id)

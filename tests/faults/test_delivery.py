@@ -61,7 +61,9 @@ def test_redis_down_longer_than_the_store_retries_during_the_write_and_the_job_f
     stack.wait_ready()
 
     with httpx.Client(base_url=stack.base_url, timeout=10) as client:
-        warm = _submit(client, [{"text": "Halo dunia."}], ["translate"])  # models loaded
+        warm = _submit(
+            client, [{"text": "Halo dunia.", "source_lang": "id"}], ["translate"]
+        )  # models loaded
         poll_job(client, warm, timeout_s=120, stack=stack)
         job_id = _submit(client, articles, ["translate"])
         _wait_model_entered(own_redis.url, articles[0]["text"], stack)
@@ -102,7 +104,9 @@ def test_a_dead_workers_articles_run_again_within_the_lease_each_with_its_own_bu
 
     with httpx.Client(base_url=stack.base_url, timeout=10) as client:
         # Each [slow] article sleeps in the model step: the batch of three would take 12 s.
-        warm = _submit(client, [{"text": "Halo dunia."}], ["translate"])  # models loaded
+        warm = _submit(
+            client, [{"text": "Halo dunia.", "source_lang": "id"}], ["translate"]
+        )  # models loaded
         poll_job(client, warm, timeout_s=120, stack=stack)
         job_id = _submit(client, articles, ["translate"])
         _wait_model_entered(own_redis.url, articles[0]["text"], stack)
@@ -155,7 +159,9 @@ def test_a_soft_limit_keeps_finished_articles_and_spares_short_neighbours(
     ]
 
     with httpx.Client(base_url=stack.base_url, timeout=10) as client:
-        warm = _submit(client, [{"text": "Halo dunia."}], ["translate"])  # models loaded
+        warm = _submit(
+            client, [{"text": "Halo dunia.", "source_lang": "id"}], ["translate"]
+        )  # models loaded
         poll_job(client, warm, timeout_s=120, stack=stack)
         job_id = _submit(client, many, ["translate", "brief"])
         job = poll_job(client, job_id, timeout_s=600, stack=stack)

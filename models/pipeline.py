@@ -76,6 +76,9 @@ ProgressCallback = Callable[[int, int], None]
 ArticleOutcome = ArticleResult | ModelError | ValueError
 """What ``process_articles`` gives for each article: its result, or why it failed."""
 
+OutcomeCallback = Callable[[int, ArticleOutcome], None]
+"""Hears ``(position in the requests, outcome)`` as soon as one article's outcome is final."""
+
 
 def process_article(
     request: ArticleRequest, options: PipelineOptions, on_progress: ProgressCallback | None = None
@@ -116,6 +119,7 @@ def process_articles(
     requests: Sequence[ArticleRequest],
     options: PipelineOptions,
     on_progress: Sequence[ProgressCallback | None] | None = None,
+    on_outcome: OutcomeCallback | None = None,
 ) -> list[ArticleOutcome]:
     """``process_article`` for several articles at once, their sentences batched together.
 
@@ -130,15 +134,24 @@ def process_articles(
         ``ValueError``/``ModelError`` that article raised (the others are not affected).
         Anything else raised stops the whole call: the caller cannot tell which article
         caused it.
+
+    ``on_outcome``, when given, hears each article's outcome as soon as it is final (a
+    worker stores it at once, so a time limit later in the call loses nothing finished).
     """
     callbacks = list(on_progress) if on_progress is not None else [None] * len(requests)
     outcomes: list[ArticleOutcome | None] = [None] * len(requests)
+
+    def settle(index: int, outcome: ArticleOutcome) -> None:
+        outcomes[index] = outcome
+        if on_outcome is not None:
+            on_outcome(index, outcome)
+
     articles: dict[int, _Article] = {}
     for index, request in enumerate(requests):
         try:
             articles[index] = _prepare(request, options)
         except (ValueError, ModelError) as exc:
-            outcomes[index] = exc
+            settle(index, exc)
     for lang in LANGUAGES:
         group = [i for i, a in articles.items() if a.needs_translation and a.source_lang == lang]
         if not group:
@@ -147,13 +160,14 @@ def process_articles(
             _translate_group([articles[i] for i in group], options, [callbacks[i] for i in group])
         except ModelError as exc:  # the direction's model: every article of the group
             for index in group:
-                outcomes[index] = exc
+                settle(index, exc)
                 del articles[index]
     for index, article in articles.items():
         try:
-            outcomes[index] = _add_brief(article, options)
+            brief: ArticleOutcome = _add_brief(article, options)
         except ModelError as exc:
-            outcomes[index] = exc
+            brief = exc
+        settle(index, brief)
     done = [outcome for outcome in outcomes if outcome is not None]
     assert len(done) == len(requests), "every article has an outcome"
     return done

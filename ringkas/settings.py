@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ class Settings(BaseSettings):
         default=900,
         ge=1,
         description="Redis broker only: seconds after which a task taken by a worker that "
-        "died without acknowledging it (kill -9, lost machine) is delivered again. Keep it "
-        "above RINGKAS_TASK_TIME_LIMIT_S, or long articles get delivered twice (the job "
-        "store then keeps the first result; the work is wasted).",
+        "died without acknowledging it (kill -9, lost machine) is delivered again. May not "
+        "be below RINGKAS_TASK_TIME_LIMIT_S (refused at start-up). Article leases "
+        "(RINGKAS_LEASE_S) bring a dead worker's started articles back sooner.",
     )
     api_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -210,6 +210,24 @@ class Settings(BaseSettings):
     task_soft_time_limit_s: int = Field(default=600, ge=1)
     task_time_limit_s: int = Field(default=660, ge=1)
     task_max_retries: int = Field(default=3, ge=0)
+    lease_s: float = Field(
+        default=60,
+        gt=0,
+        description="An article's lease: its worker renews it every third of this while "
+        "working; one not renewed for this long (a dead worker) is handed to a new task.",
+    )
+    lease_sweep_interval_s: float = Field(
+        default=15,
+        gt=0,
+        description="How often one worker (a Redis lock) looks for articles whose lease ran "
+        "out. A dead worker's articles run again within about lease_s + this.",
+    )
+    store_reconnect_s: float = Field(
+        default=30,
+        ge=0,
+        description="Workers: how long each job-store command retries while Redis is down. "
+        "An article's outcome is retried beyond it, until the task's soft time limit.",
+    )
     task_max_articles: int = Field(
         default=32,
         ge=1,
@@ -275,6 +293,20 @@ class Settings(BaseSettings):
             boilerplate_rules_path=self.boilerplate_rules_path,
             glossary_path=self.glossary_path,
         )
+
+    @model_validator(mode="after")
+    def _redelivery_after_the_time_limit(self) -> Settings:
+        # A Redis broker redelivers a task still running past the visibility timeout, to
+        # another worker: every long task would be started twice.
+        redis_broker = self.effective_broker_url.startswith(("redis://", "rediss://", "unix://"))
+        if redis_broker and self.broker_visibility_timeout_s < self.task_time_limit_s:
+            raise ValueError(
+                f"RINGKAS_BROKER_VISIBILITY_TIMEOUT_S ({self.broker_visibility_timeout_s} s) "
+                f"is below RINGKAS_TASK_TIME_LIMIT_S ({self.task_time_limit_s} s): the Redis "
+                "broker would deliver a task that is still running to another worker. Raise "
+                "the visibility timeout or lower the time limit."
+            )
+        return self
 
     @property
     def effective_broker_url(self) -> str:

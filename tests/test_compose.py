@@ -112,3 +112,14 @@ def test_flower_starts_with_basic_auth(tmp_path: Path) -> None:
     assert result.stdout.strip() == (
         "celery --broker=redis://redis:6379/0 flower --port=5555 --basic-auth=admin:s3cret"
     )
+
+
+def test_the_worker_gets_time_to_finish_its_task_on_stop() -> None:
+    from ringkas.settings import Settings
+
+    config = compose_config()
+
+    # `docker compose config` writes durations in Go's format, e.g. "11m30s".
+    grace = str(config["services"]["worker"]["stop_grace_period"])
+    minutes, _, seconds = grace.removesuffix("s").partition("m")
+    assert int(minutes) * 60 + int(seconds or 0) > Settings().task_time_limit_s

@@ -3,11 +3,15 @@
 The model layer calls back after every few sentences; a Redis write per call would be
 cheap but pointless faster than anyone polls, so reports are written at most every
 ``interval_s`` seconds, plus always the first and the last (done == total).
+
+Progress is best effort: it goes through a store on a client that fails at once while
+Redis is down (``workers.leasing.quick_store``), and after a failed write reports are
+dropped for ``QUIET_AFTER_ERROR_S``, so an outage never holds up the model loop. Only
+outcomes are retried.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 
@@ -16,6 +20,7 @@ import redis.exceptions
 from ringkas.jobstore import JobStore
 
 REPORT_INTERVAL_S = 0.5
+QUIET_AFTER_ERROR_S = 5.0
 
 
 class ThrottledProgress:
@@ -35,12 +40,17 @@ class ThrottledProgress:
         self._interval_s = interval_s
         self._clock = clock
         self._last: float | None = None
+        self._quiet_until = float("-inf")
 
     def __call__(self, done: int, total: int) -> None:
         now = self._clock()
         if self._last is not None and done < total and now - self._last < self._interval_s:
             return
+        if now < self._quiet_until:
+            return  # dropped: Redis failed a moment ago
         self._last = now
         # Progress is advisory: a Redis hiccup must not fail (or retry) the translation.
-        with contextlib.suppress(redis.exceptions.RedisError):
+        try:
             self._store.report_sentences(self._job_id, self._index, done, total)
+        except redis.exceptions.RedisError:
+            self._quiet_until = self._clock() + QUIET_AFTER_ERROR_S

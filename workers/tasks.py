@@ -12,17 +12,23 @@ store, never left ``running``.
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import redis.exceptions
 from billiard.einfo import ExceptionInfo
-from celery import Task
+from celery import Task, signals
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.utils.log import get_task_logger
+from kombu.utils.uuid import uuid
 
 from ringkas.jobstore import ArticleState, JobNotFound, JobStore
+from ringkas.leases import ArticleRef, handoff
 from ringkas.settings import get_settings
+from ringkas.workers import leasing
 from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, app
 from ringkas.workers.errors import SyncTaskError
 from ringkas.workers.metered_store import MeteredJobStore
@@ -44,7 +50,25 @@ def job_store() -> JobStore:
     """This process's job store (one connection pool per worker process)."""
     settings = get_settings()
     # Rides out a Redis restart (about 30 s) rather than failing the article mid-write.
-    return MeteredJobStore.from_url(settings.redis_url, settings.job_ttl_s, reconnect_s=30)
+    return MeteredJobStore.from_url(
+        settings.redis_url, settings.job_ttl_s, reconnect_s=settings.store_reconnect_s
+    )
+
+
+@lru_cache(maxsize=4)
+def _keeper(pid: int) -> leasing.Keeper:
+    return leasing.Keeper(requeue_alone)
+
+
+def keeper() -> leasing.Keeper:
+    """This process's lease keeper (a thread, started with the pool process)."""
+    return _keeper(os.getpid())
+
+
+@signals.worker_process_init.connect
+def _start_keeper(**kwargs: Any) -> None:
+    # From the start, not the first task: an idle worker sweeps for a dead one too.
+    keeper()
 
 
 def failure_message(exc: BaseException, max_retries: int) -> str:
@@ -110,9 +134,11 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
 
     A message delivered for the first time runs its articles as one batch: their sentences
     are translated together (``models.pipeline.process_articles``), which keeps the engine
-    busy. A redelivered or retried message, or a batch that raised something no single
-    article can be blamed for, runs its unfinished articles one at a time, so an article
-    that crashes or breaks the worker ends only itself.
+    busy, and each article's outcome is stored as soon as it is complete. What a batch
+    leaves unfinished (a time limit, a bug no single article can be blamed for), and every
+    article of a redelivered or retried message, is handed to a task of its own, with its
+    own time budget: an article that crashes, breaks or outlasts the worker ends only
+    itself. Each article is leased while it runs (``workers.leasing``).
     """
     store = job_store()
     limit = self.max_retries or 0
@@ -122,43 +148,20 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
         # Expired, or withdrawn because the API could not enqueue all of its articles.
         logger.warning("dropping articles %s of job %s: %s", indices, job_id, exc)
         return
-    started: list[int] = []
     fresh = self.request.retries == 0 and all(s.status == "queued" for s in pending.values())
-    if fresh and len(pending) > 1:
-        started = [i for i in pending if store.start(job_id, i, batched=True) is not None]
-        try:
-            _run(store, job_id, started)
-            return
-        except TRANSIENT_ERRORS:
-            raise
-        except SoftTimeLimitExceeded:
-            _fail_all(store, job_id, started, soft_limit_message())
-            return
-        except Exception:
-            logger.exception(
-                "a batch of %d articles of job %s failed; running them one at a time",
-                len(started),
-                job_id,
-            )
-    for position, index in enumerate(pending):
-        # start() writes nothing on a finished article; one started by the batch above may
-        # have finished there.
-        if index in started:
-            if store.is_finished(job_id, index):
-                continue
-        elif store.start(job_id, index) is None:
-            continue
-        try:
-            _run(store, job_id, [index])
-        except TRANSIENT_ERRORS:
-            raise
-        except SoftTimeLimitExceeded:
-            # No time is left for the rest of the message either.
-            _fail_all(store, job_id, list(pending)[position:], soft_limit_message())
-            return
-        except Exception as exc:
-            logger.exception("article %s of job %s failed", index, job_id)
-            store.fail(job_id, index, failure_message(exc, limit))
+    if len(pending) > 1 and not fresh:
+        _hand_over_each(job_id, list(pending))
+        return
+    batched = len(pending) > 1
+    task_id = str(self.request.id or "")
+    started = [i for i in pending if _claim(store, job_id, i, task_id, batched=batched)]
+    try:
+        if batched:
+            _run_batch(store, job_id, started)
+        elif started:
+            _run_alone(store, job_id, started[0], limit)
+    finally:
+        _let_go(store, job_id, started)
 
 
 def _unfinished(
@@ -191,9 +194,100 @@ def _unfinished(
     return pending
 
 
+def _claim(store: JobStore, job_id: str, index: int, task_id: str, *, batched: bool) -> bool:
+    """Leases and starts the article; False when another worker holds it or it finished."""
+    ref = ArticleRef(job_id, index)
+    if not leasing.lease_store().claim(ref, leasing.owner_id(), handoff(task_id)):
+        logger.info("article %s of job %s is leased to another task; skipping", index, job_id)
+        return False
+    if store.start(job_id, index, batched=batched) is None:
+        leasing.lease_store().release(ref, leasing.owner_id())
+        return False
+    keeper().hold(ref)
+    return True
+
+
+def _run_batch(store: JobStore, job_id: str, started: list[int]) -> None:
+    try:
+        _run(store, job_id, started)
+    except TRANSIENT_ERRORS:
+        raise
+    except SoftTimeLimitExceeded:
+        # The finished articles are stored; the rest get a time budget of their own.
+        rest = _still_unfinished(store, job_id, started)
+        logger.warning(
+            "a batch of job %s hit the soft time limit with %d of %d articles unfinished; "
+            "running each of them as a task of its own",
+            job_id,
+            len(rest),
+            len(started),
+        )
+        _hand_over_each(job_id, rest)
+    except Exception:
+        logger.exception(
+            "a batch of %d articles of job %s failed; running them one at a time",
+            len(started),
+            job_id,
+        )
+        _hand_over_each(job_id, _still_unfinished(store, job_id, started))
+
+
+def _run_alone(store: JobStore, job_id: str, index: int, limit: int) -> None:
+    try:
+        _run(store, job_id, [index])
+    except TRANSIENT_ERRORS:
+        raise
+    except SoftTimeLimitExceeded:
+        store.fail(job_id, index, soft_limit_message())
+    except Exception as exc:
+        logger.exception("article %s of job %s failed", index, job_id)
+        store.fail(job_id, index, failure_message(exc, limit))
+
+
+def _still_unfinished(store: JobStore, job_id: str, indices: list[int]) -> list[int]:
+    return [i for i in indices if not store.is_finished(job_id, i)]
+
+
+def requeue_alone(ref: ArticleRef) -> bool:
+    """Sends the article in a task of its own (reserved for that task by its lease); False
+    when another worker holds its lease."""
+    settings = get_settings()
+    task_id = uuid()
+    # The reservation covers the wait in the queue (the broker keeps the message, and
+    # redelivers it if its worker dies before claiming); it runs out, and the sweep sends the
+    # article again, only if the message itself was lost. Long, so that a long queue does not
+    # fill up with copies (a stale copy finds the article reserved and skips it).
+    ttl_ms = int(10 * max(settings.lease_s, settings.broker_visibility_timeout_s) * 1000)
+    if not leasing.lease_store().hand_over(ref, leasing.owner_id(), task_id, ttl_ms):
+        return False
+    process_articles.apply_async(args=[ref.job_id, [ref.index]], task_id=task_id)
+    return True
+
+
+def _hand_over_each(job_id: str, indices: list[int]) -> None:
+    for index in indices:
+        ref = ArticleRef(job_id, index)
+        keeper().drop(ref)
+        if not requeue_alone(ref):
+            logger.info("article %s of job %s is leased to another task; left to it", index, job_id)
+
+
+def _let_go(store: JobStore, job_id: str, started: list[int]) -> None:
+    """Stops renewing the task's leases; releases those of finished articles. An unfinished
+    one (the task is failing) keeps its lease until it runs out and the sweep takes it."""
+    for index in started:
+        ref = ArticleRef(job_id, index)
+        keeper().drop(ref)
+        try:
+            if store.is_finished(job_id, index):
+                leasing.lease_store().release(ref, leasing.owner_id())
+        except (JobNotFound, IndexError, redis.exceptions.RedisError):
+            pass
+
+
 def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
-    """Runs the model layer on started articles and stores each one's outcome."""
-    from ringkas.models.pipeline import TASKS, ArticleRequest
+    """Runs the model layer on started articles and stores each outcome once it is complete."""
+    from ringkas.models.pipeline import TASKS, ArticleOutcome, ArticleRequest
     from ringkas.models.pipeline import process_articles as run_pipeline
 
     requests = []
@@ -208,19 +302,42 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
                 glossary=article.glossary,
             )
         )
-    progress = [ThrottledProgress(store, job_id, index) for index in indices]
-    outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress)
-    for index, outcome in zip(indices, outcomes, strict=True):
-        if isinstance(outcome, Exception):
-            # The input or the model setup is at fault: retrying would fail the same way.
-            store.fail(job_id, index, str(outcome))
-        else:
-            store.succeed(job_id, index, outcome.model_dump(mode="json"))
+    stored: set[int] = set()
+
+    def store_outcome(position: int, outcome: ArticleOutcome) -> None:
+        _until_stored(lambda: _store_outcome(store, job_id, indices[position], outcome))
+        stored.add(position)
+
+    # Progress is best effort, on a client that fails at once while Redis is down.
+    progress = [ThrottledProgress(leasing.quick_store(), job_id, index) for index in indices]
+    outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress, store_outcome)
+    for position, outcome in enumerate(outcomes):
+        if position not in stored:
+            store_outcome(position, outcome)
 
 
-def _fail_all(store: JobStore, job_id: str, indices: list[int], error: str) -> None:
-    for index in indices:
-        store.fail(job_id, index, error)
+def _store_outcome(store: JobStore, job_id: str, index: int, outcome: object) -> None:
+    if isinstance(outcome, Exception):
+        # The input or the model setup is at fault: retrying would fail the same way.
+        store.fail(job_id, index, str(outcome))
+    else:
+        store.succeed(job_id, index, outcome.model_dump(mode="json"))  # type: ignore[attr-defined]
+
+
+def _until_stored(write: Callable[[], None]) -> None:
+    """Retries an outcome write while Redis is unreachable, within the task's soft time
+    limit: finished work is not given up for an outage the store's own retries did not
+    outlast (the message stays unacknowledged meanwhile)."""
+    deadline = time.monotonic() + get_settings().task_soft_time_limit_s
+    while True:
+        try:
+            write()
+            return
+        except TRANSIENT_ERRORS as exc:
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("could not store an article's outcome (%s); trying again", exc)
+            time.sleep(1)
 
 
 @app.task(name=TRANSLATE_TEXT)

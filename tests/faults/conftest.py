@@ -32,10 +32,16 @@ def fault_env(demo_env: dict[str, str]) -> Callable[..., dict[str, str]]:
             "RINGKAS_REDIS_URL": redis_url,
             "REDIS_URL": redis_url,
             "RINGKAS_BROKER_URL": broker_url(broker, redis_url),
-            # Short, so a task whose worker died comes back within seconds; yet above the
-            # longest test article on a loaded 2-core machine (a new worker's first article
-            # includes loading the models), or a live worker's task would be delivered twice.
-            "RINGKAS_BROKER_VISIBILITY_TIMEOUT_S": "12",
+            # A dead worker's started articles come back through their lease (3 s) and
+            # the sweep (every second); the broker's redelivery is the slower backstop. The
+            # visibility timeout may not be below the hard limit (settings refuse it); the
+            # limits leave room for a new worker's first article (it loads the models) on
+            # a loaded 2-core machine.
+            "RINGKAS_BROKER_VISIBILITY_TIMEOUT_S": "60",
+            "RINGKAS_TASK_SOFT_TIME_LIMIT_S": "50",
+            "RINGKAS_TASK_TIME_LIMIT_S": "60",
+            "RINGKAS_LEASE_S": "3",
+            "RINGKAS_LEASE_SWEEP_INTERVAL_S": "1",
             "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
             "PYTHONUNBUFFERED": "1",
         }

@@ -8,6 +8,9 @@ article runs alone or in a batch:
 - ``[crash]``: the pool process dies (SIGKILL), as on a segfault or the OOM killer;
 - ``[raise]``: the model raises an unexpected exception.
 
+``FAULTY_BRIEF_S`` (default 0) makes each article's brief step take that long more, as a
+big summarizer on a slow machine would.
+
 Every run of the model step on an article is counted in Redis
 (``faulty:runs:{hash of the text}``), so a test can tell "ran twice" from "counted
 twice".
@@ -15,9 +18,11 @@ twice".
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -41,11 +46,13 @@ def runs_key(text: str) -> str:
 
 
 def _faulty_process_articles(
-    requests: Sequence[Any], options: Any, on_progress: Any = None
+    requests: Sequence[Any], options: Any, on_progress: Any = None, on_outcome: Any = None
 ) -> list[Any]:
     # Rides out a Redis restart (tests/faults/test_redis_restart.py) as the job store does.
     retry = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=34)
     client = redis.Redis.from_url(get_settings().redis_url, retry=retry)
+    if os.environ.get("FAULTY_DUMP_S"):  # where a stuck pool process is, in its log
+        faulthandler.dump_traceback_later(float(os.environ["FAULTY_DUMP_S"]), file=sys.__stderr__)
     for request in requests:
         client.incr(runs_key(request.text))
         if "[slow]" in request.text:
@@ -55,8 +62,15 @@ def _faulty_process_articles(
         if "[raise]" in request.text:
             raise RuntimeError("the model blew up on this article")
     client.close()
-    outcomes: list[Any] = _real_process_articles(requests, options, on_progress)
+    outcomes: list[Any] = _real_process_articles(requests, options, on_progress, on_outcome)
     return outcomes
 
 
+def _slow_brief(article: Any, options: Any) -> Any:
+    time.sleep(float(os.environ.get("FAULTY_BRIEF_S", "0")))
+    return _real_add_brief(article, options)
+
+
+_real_add_brief = pipeline._add_brief
 pipeline.process_articles = _faulty_process_articles
+pipeline._add_brief = _slow_brief

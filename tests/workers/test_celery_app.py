@@ -71,7 +71,9 @@ def test_broker_defaults_to_redis_url_and_can_be_rabbitmq() -> None:
 
 
 def test_visibility_timeout_is_a_setting_and_the_sweep_follows_it() -> None:
-    conf = make_celery(Settings(broker_visibility_timeout_s=5)).conf
+    conf = make_celery(
+        Settings(broker_visibility_timeout_s=5, task_soft_time_limit_s=3, task_time_limit_s=4)
+    ).conf
 
     assert conf.broker_transport_options == {
         "visibility_timeout": 5,

@@ -11,6 +11,7 @@ from typing import Any
 from ringkas.service.errors import ApiError
 from ringkas.service.schemas import JobRequest, TranslateRequest
 from ringkas.settings import Settings
+from ringkas.webhook_targets import UnsafeTarget, check_target
 
 
 def _too_long(loc: str, length: int, limit: int, hint: str = "") -> dict[str, Any]:
@@ -101,3 +102,14 @@ def limits_text(settings: Settings) -> str:
         "spaces or removed, invalid Unicode removed, NFC; a text with nothing visible left "
         f"is refused as empty.\n\n{auth}\n"
     )
+
+
+def check_callback(body: JobRequest, settings: Settings) -> None:
+    """Raises a 422 for a ``callback_url`` the service may not call (``webhook_targets``)."""
+    if body.callback_url is None:
+        return
+    try:
+        check_target(body.callback_url, settings.webhook_allowed_networks)
+    except UnsafeTarget as exc:
+        error = {"loc": "callback_url", "msg": str(exc), "type": "unsafe_callback_url"}
+        raise _reject([error]) from None

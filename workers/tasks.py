@@ -23,6 +23,7 @@ from celery.utils.log import get_task_logger
 
 from ringkas.jobstore import ArticleState, JobNotFound, JobStore
 from ringkas.settings import get_settings
+from ringkas.workers.cancel import ArticleCancelled, StopIfCancelled
 from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, app
 from ringkas.workers.errors import SyncTaskError
 from ringkas.workers.metered_store import MeteredJobStore
@@ -113,7 +114,17 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
     busy. A redelivered or retried message, or a batch that raised something no single
     article can be blamed for, runs its unfinished articles one at a time, so an article
     that crashes or breaks the worker ends only itself.
+
+    Cancelled articles are finished to the store: they are skipped like any finished one,
+    and one cancelled while running stops at its next batch (``workers.cancel``).
     """
+    try:
+        _process_articles(self, job_id, indices)
+    except JobNotFound as exc:  # purged (DELETE ?purge=true) while it ran
+        logger.warning("dropping articles %s of job %s: %s", indices, job_id, exc)
+
+
+def _process_articles(self: Task, job_id: str, indices: list[int]) -> None:
     store = job_store()
     limit = self.max_retries or 0
     try:
@@ -134,6 +145,9 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
         except SoftTimeLimitExceeded:
             _fail_all(store, job_id, started, soft_limit_message())
             return
+        except ArticleCancelled as exc:
+            # Its job was cancelled; the loop below skips every article that now is.
+            logger.info("batch stopped: %s", exc)
         except Exception:
             logger.exception(
                 "a batch of %d articles of job %s failed; running them one at a time",
@@ -156,6 +170,8 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
             # No time is left for the rest of the message either.
             _fail_all(store, job_id, list(pending)[position:], soft_limit_message())
             return
+        except ArticleCancelled as exc:
+            logger.info("stopped: %s", exc)
         except Exception as exc:
             logger.exception("article %s of job %s failed", index, job_id)
             store.fail(job_id, index, failure_message(exc, limit))
@@ -208,7 +224,10 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
                 glossary=article.glossary,
             )
         )
-    progress = [ThrottledProgress(store, job_id, index) for index in indices]
+    progress = [
+        StopIfCancelled(store, job_id, index, ThrottledProgress(store, job_id, index))
+        for index in indices
+    ]
     outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress)
     for index, outcome in zip(indices, outcomes, strict=True):
         if isinstance(outcome, Exception):

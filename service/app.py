@@ -43,6 +43,14 @@ webhook is POSTed when it has finished). `GET /v1/jobs` lists your jobs,
 `DELETE /v1/jobs/{job_id}` cancels one (`?purge=true` deletes it), `GET /v1/usage` shows
 your characters per day. Short texts can be translated at once with
 `POST /v1/translate`. Every error answers `{"code", "detail", "errors"}`.
+
+**Webhooks.** A job's `callback_url` is POSTed the job's status (JSON: `job_id`, `status`,
+`progress`, per-article `status` and `error`; no texts) once it has finished, with the
+headers `Ringkas-Timestamp` (Unix seconds), `Ringkas-Signature`
+(`sha256=` + hex HMAC-SHA256 of `{timestamp}.{raw body}` under your key's secret, from
+`GET /v1/webhooks/secret`) and `Ringkas-Delivery` (the job id, the same on each retry).
+Anything but a 2xx is retried with doubling waits; every attempt is listed in the job's
+`deliveries`. Private, loopback and link-local targets are refused (422).
 """
 
 

@@ -86,6 +86,12 @@ def limits_text(settings: Settings) -> str:
                 "MAX_SYNC_IN_FLIGHT_PER_KEY",
                 "429 + Retry-After",
             ),
+            (
+                "characters per key per UTC day (a key may have its own)",
+                settings.chars_per_day_per_key or "none",
+                "CHARS_PER_DAY_PER_KEY",
+                "429 + Retry-After",
+            ),
         ]
     table = "\n".join(
         f"| {what} | {value} | `RINGKAS_{name}` | {status} |" for what, value, name, status in rows

@@ -13,12 +13,16 @@ cancelled still gets its webhook. Deliveries are recorded on the job's hash (``d
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from ringkas.jobstore import JobStore, JobView
 from ringkas.metrics import MetricsStore
+
+logger = logging.getLogger("ringkas.webhooks")
 
 # Set with HSETNX on the job's hash by whichever writer first sees the job finished.
 JOB_COUNTED_FIELD = "metrics_counted"
@@ -75,8 +79,25 @@ def job_finished(
     metrics.inc("jobs_finished", status=status)
     url = client.hget(key, CALLBACK_FIELD)
     if url:
-        job = store.get(job_id, with_results=False)
-        send(job_id, store.owner(job_id), str(url), webhook_body(job))
+        try:
+            job = store.get(job_id, with_results=False)
+            send(job_id, store.owner(job_id), str(url), webhook_body(job))
+        except Exception:
+            # The job's outcome is stored; a broker or Redis failure here must not fail
+            # the article that finished it (worker) or the DELETE (API).
+            logger.exception("could not queue the webhook", extra={"job_id": job_id})
+            record_delivery(
+                store,
+                job_id,
+                {
+                    "attempt": 1,
+                    "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "ok": False,
+                    "status_code": None,
+                    "final": True,
+                    "error": "the delivery could not be queued (broker unreachable)",
+                },
+            )
     return True
 
 

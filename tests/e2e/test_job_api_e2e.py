@@ -84,7 +84,7 @@ def client_for(url: str, token: str) -> httpx.Client:
 def wait_finished(client: httpx.Client, job_id: str, timeout_s: float = 180) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     while True:
-        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}", params={"wait": 30}).json()
+        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}", params={"wait": 20}).json()
         if job["status"] in FINISHED or time.monotonic() > deadline:
             break
     assert job["status"] in FINISHED, job

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from ringkas.jobstore import ArticleInput, JobStore
-from ringkas.metrics import MetricsStore
 from ringkas.models import pipeline
 from ringkas.settings import Settings, get_settings
+from ringkas.usage import UsageStore
 from ringkas.workers import tasks
 
 ARTICLE = ArticleInput(
@@ -31,9 +31,14 @@ def store(demo_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator
     tasks.job_store.cache_clear()
 
 
-def succeeded_count(settings: Settings) -> float:
-    counters, _ = MetricsStore.from_url(settings.redis_url).read()
-    return counters.get("articles", {}).get((("status", "succeeded"),), 0.0)
+OWNER = "k_cancel_test"
+
+
+def translated_usage(settings: Settings) -> int:
+    # Per owner, so a worker of another test running meanwhile cannot change it (the
+    # metrics counters are global).
+    usage = UsageStore.from_url(settings.redis_url, 1)
+    return usage.days(OWNER, 1)[0].articles_translated
 
 
 def test_queued_cancelled_articles_never_reach_the_model_layer(
@@ -58,7 +63,7 @@ def test_queued_cancelled_articles_never_reach_the_model_layer(
 def test_a_running_article_stops_at_its_next_batch(
     store: JobStore, monkeypatch: pytest.MonkeyPatch, indices: list[int]
 ) -> None:
-    job_id = store.create([ARTICLE, ARTICLE], ["translate", "brief"])
+    job_id = store.create([ARTICLE, ARTICLE], ["translate", "brief"], owner=OWNER)
     real = pipeline.process_articles
     batches: list[int] = []
 
@@ -71,7 +76,7 @@ def test_a_running_article_stops_at_its_next_batch(
         return real(requests, options, spies)
 
     monkeypatch.setattr(pipeline, "process_articles", cancelled_meanwhile)
-    before = succeeded_count(get_settings())
+    before = translated_usage(get_settings())
 
     tasks.process_articles.apply(args=[job_id, indices])
 
@@ -79,7 +84,7 @@ def test_a_running_article_stops_at_its_next_batch(
     assert [a.state.status for a in job.articles] == ["cancelled", "cancelled"]
     assert all(a.state.result is None and a.sentences is None for a in job.articles)
     assert len(batches) == 1  # the first batch's progress report stopped it
-    assert succeeded_count(get_settings()) == before  # nothing counted
+    assert translated_usage(get_settings()) == before  # nothing counted
     store.delete(job_id)
 
 

@@ -217,6 +217,8 @@ def _article_body(article: Article) -> dict[str, Any]:
 def _record(article: Article, item: dict[str, Any]) -> Record:
     if item["status"] == "succeeded":
         return succeeded(article, item["result"])
+    if item["status"] == "cancelled":
+        return failed(article, "cancelled", "the job was cancelled (DELETE /v1/jobs/{id})")
     error = item.get("error")
     if isinstance(error, dict):
         return failed(article, str(error.get("code", "failed")), str(error.get("detail", error)))

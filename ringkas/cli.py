@@ -265,10 +265,58 @@ def keys_create(
 
 
 @keys_app.command("list")
-def keys_list() -> None:
-    """List keys: id, creation time, name (tokens cannot be shown: they are not stored)."""
-    for key in _key_store().list():
-        typer.echo(f"{key.id}\t{key.created_at}\t{key.name}")
+def keys_list(
+    days: Annotated[int, typer.Option(min=1, max=90, help="Days of usage to sum.")] = 1,
+) -> None:
+    """List keys: id, creation time, name, daily limit and usage (tokens are not stored).
+
+    Usage: characters submitted / translated and articles submitted / translated over the
+    last DAYS UTC days (default: today), as GET /v1/usage shows them.
+    """
+    from ringkas.settings import get_settings
+    from ringkas.usage import UsageStore
+
+    settings = get_settings()
+    store = _key_store()
+    usage = UsageStore.from_url(settings.redis_url, settings.usage_retention_days)
+    typer.echo("id\tcreated_at\tname\tchars/day limit\tchars sub/tr\tarticles sub/tr")
+    for key in store.list():
+        limit = store.daily_limit(key.id, settings.chars_per_day_per_key)
+        total = usage.total(key.id, days)
+        typer.echo(
+            f"{key.id}\t{key.created_at}\t{key.name}\t{'none' if limit is None else limit}"
+            f"\t{total.chars_submitted}/{total.chars_translated}"
+            f"\t{total.articles_submitted}/{total.articles_translated}"
+        )
+
+
+@keys_app.command("limit")
+def keys_limit(
+    key_id: Annotated[str, typer.Argument(help="The key's id, from `list`.")],
+    chars_per_day: Annotated[
+        int | None,
+        typer.Option(min=1, help="Characters the key may submit per UTC day."),
+    ] = None,
+    unlimited: Annotated[bool, typer.Option(help="No limit for this key.")] = False,
+    default: Annotated[
+        bool, typer.Option(help="Follow RINGKAS_CHARS_PER_DAY_PER_KEY again.")
+    ] = False,
+) -> None:
+    """Set a key's own characters-per-day limit (429 beyond it)."""
+    store = _key_store()
+    if not store.exists(key_id):
+        typer.echo(f"no key {key_id!r}", err=True)
+        raise typer.Exit(1)
+    if sum([chars_per_day is not None, unlimited, default]) != 1:
+        typer.echo("give exactly one of --chars-per-day N, --unlimited, --default", err=True)
+        raise typer.Exit(2)
+    if default:
+        store.clear_daily_limit(key_id)
+        typer.echo(f"{key_id} follows the deployment's default limit")
+    else:
+        store.set_daily_limit(key_id, chars_per_day)
+        shown = "no limit" if chars_per_day is None else f"{chars_per_day} characters per day"
+        typer.echo(f"{key_id}: {shown}")
 
 
 @keys_app.command("revoke")

@@ -13,6 +13,8 @@ Layout: one hash per job, ``ringkas:job:{job_id}``, with the fields
   apart so that a status poll (``get(..., with_results=False)``) never reads or parses it
 - ``sentences:{i}``: ``{"done", "total"}``, the worker's running count of translated
   sentences (advisory: written without compare-and-set, absent until the worker starts)
+- ``owner``: the submitting key's id; ``callback_url`` and ``deliveries``: the job's
+  webhook and its delivery attempts (``ringkas.jobevents``, ``workers.webhooks``)
 
 The whole hash expires ``ttl_s`` after its last write. A job's status is derived from its
 articles' states on read; there is no job-level status field for workers to race on.
@@ -31,11 +33,12 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
-JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
-# A job has finished when every article has; "partial": some succeeded, some failed.
-FINISHED: frozenset[JobStatus] = frozenset({"succeeded", "failed", "partial"})
-ARTICLE_FINISHED: frozenset[ArticleStatus] = frozenset({"succeeded", "failed"})
+ArticleStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "partial", "cancelled"]
+# A job has finished when every article has; "partial": some succeeded, some failed;
+# "cancelled": DELETE /v1/jobs/{id} stopped it (articles finished before keep their results).
+FINISHED: frozenset[JobStatus] = frozenset({"succeeded", "failed", "partial", "cancelled"})
+ARTICLE_FINISHED: frozenset[ArticleStatus] = frozenset({"succeeded", "failed", "cancelled"})
 KEY_PREFIX = "ringkas:job:"
 
 # Compare-and-set of one hash field: write only if the field still holds what the caller
@@ -141,13 +144,16 @@ class JobView:
 def derive_status(states: Sequence[ArticleState]) -> JobStatus:
     """A job's status from its articles' states.
 
-    All queued → queued; all finished → succeeded, failed or partial (mixed);
-    anything else (some running, or some finished and some still queued) → running.
+    All queued → queued; all finished → cancelled (any cancelled), succeeded, failed or
+    partial (mixed); anything else (some running, or some finished and some still queued)
+    → running.
     """
     if all(s.status == "queued" for s in states):
         return "queued"
     if not all(s.finished for s in states):
         return "running"
+    if any(s.status == "cancelled" for s in states):
+        return "cancelled"
     if all(s.status == "succeeded" for s in states):
         return "succeeded"
     if all(s.status == "failed" for s in states):
@@ -207,6 +213,12 @@ class JobStore:
             options["retry_on_error"] = [redis.ConnectionError, redis.TimeoutError]
         return cls(redis.Redis.from_url(redis_url, decode_responses=True, **options), ttl_s)
 
+    @property
+    def client(self) -> redis.Redis:
+        """The Redis client, for modules that keep their own fields on a job's hash
+        (``ringkas.jobevents``: ``callback_url``, ``deliveries``)."""
+        return self._redis
+
     @staticmethod
     def key(job_id: str) -> str:
         return f"{KEY_PREFIX}{job_id}"
@@ -224,11 +236,17 @@ class JobStore:
     # --- the API's side ----------------------------------------------------------------------
 
     def create(
-        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
+        self,
+        articles: Sequence[ArticleInput],
+        tasks: Sequence[str],
+        owner: str | None = None,
+        callback_url: str | None = None,
     ) -> str:
         """Records a new job with every article queued, all at once; returns its id.
 
         ``owner``: the API key id that submitted it (None in open mode).
+        ``callback_url``: where the job's status is POSTed once it has finished
+        (``workers.webhooks``), kept in the field ``callback_url``.
         """
         if not articles:
             raise ValueError("a job needs at least one article")
@@ -245,6 +263,8 @@ class JobStore:
             fields[f"state:{i}"] = _dumps(asdict(ArticleState()))
         if owner is not None:
             fields["owner"] = owner
+        if callback_url is not None:
+            fields["callback_url"] = callback_url
         # MULTI/EXEC: a reader sees the whole job or none of it, never one without its TTL.
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.key(job_id), mapping=fields)
@@ -375,6 +395,20 @@ class JobStore:
     def fail(self, job_id: str, index: int, error: str) -> bool:
         """Stores the article's error. False (nothing written) if it was already finished."""
         return self._finish(job_id, index, result=None, error=error)
+
+    def cancel(self, job_id: str) -> list[int]:
+        """Marks every unfinished article (queued or running) cancelled; returns their
+        indices. A worker skips a cancelled article, stops a running one at its next batch
+        (``workers.cancel``) and writes nothing over it; finished articles are untouched."""
+        cancelled = []
+        for index in range(self._total(job_id)):
+            written = self._update(
+                job_id, index, lambda s: replace(s, status="cancelled", finished_at=_now())
+            )
+            if written is not None:
+                cancelled.append(index)
+                self._redis.publish(self.finish_channel(job_id), index)
+        return cancelled
 
     def report_sentences(self, job_id: str, index: int, done: int, total: int) -> bool:
         """Records how many sentences of the article are translated; False if the job is gone."""

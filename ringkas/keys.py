@@ -8,7 +8,9 @@ low-entropy passwords.) The token is shown once, by ``ringkas keys create``.
 Layout:
 
 - ``ringkas:apikey:{sha256 of token}`` → hash ``{id, name, created_at}``: the lookup;
-- ``ringkas:apikeys`` → hash ``id`` → ``{"name", "created_at", "hash"}``: the listing.
+- ``ringkas:apikeys`` → hash ``id`` → ``{"name", "created_at", "hash"}``: the listing;
+- ``ringkas:apikey-limits`` → hash ``id`` → characters per day: a key's own daily limit
+  (``ringkas keys limit``), overriding RINGKAS_CHARS_PER_DAY_PER_KEY; ``-1``: none.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import redis
 TOKEN_PREFIX = "rk_"
 LOOKUP_PREFIX = "ringkas:apikey:"
 INDEX_KEY = "ringkas:apikeys"
+LIMITS_KEY = "ringkas:apikey-limits"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,25 @@ class KeyStore:
         ]
         return sorted(keys, key=lambda k: (k.created_at, k.id))
 
+    def exists(self, key_id: str) -> bool:
+        return bool(self._redis.hexists(INDEX_KEY, key_id))
+
+    def set_daily_limit(self, key_id: str, chars_per_day: int | None) -> None:
+        """Gives the key its own characters-per-day limit (None: unlimited, whatever the
+        deployment's default)."""
+        self._redis.hset(LIMITS_KEY, key_id, -1 if chars_per_day is None else chars_per_day)
+
+    def clear_daily_limit(self, key_id: str) -> None:
+        """The key follows the deployment's default again."""
+        self._redis.hdel(LIMITS_KEY, key_id)
+
+    def daily_limit(self, key_id: str, default: int | None) -> int | None:
+        """The key's characters-per-day limit: its own, else ``default``; None: unlimited."""
+        raw = self._redis.hget(LIMITS_KEY, key_id)
+        if raw is None:
+            return default
+        return None if int(raw) < 0 else int(raw)
+
     def revoke(self, key_id: str) -> bool:
         """Deletes a key: its token stops working at once. False if there is no such key."""
         raw = self._redis.hget(INDEX_KEY, key_id)
@@ -94,5 +116,6 @@ class KeyStore:
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(LOOKUP_PREFIX + json.loads(raw)["hash"])
             pipe.hdel(INDEX_KEY, key_id)
+            pipe.hdel(LIMITS_KEY, key_id)
             pipe.execute()
         return True

@@ -206,6 +206,43 @@ class Settings(BaseSettings):
         default=20, ge=1, description="Unfinished jobs one API key may have at once."
     )
 
+    # --- usage and webhooks (ringkas/usage.py, workers/webhooks.py) -------------------------
+    chars_per_day_per_key: int | None = Field(
+        default=None,
+        ge=1,
+        description="Characters one API key may submit per UTC day (jobs and "
+        "POST /v1/translate); beyond it 429. Unset: no limit. `ringkas keys limit` sets a "
+        "key's own.",
+    )
+    usage_retention_days: int = Field(
+        default=400, ge=1, description="How long the per-key daily usage counts are kept."
+    )
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description='Networks (CIDR, JSON list, e.g. ["127.0.0.0/8"]) a callback_url may '
+        "point into although they are private, loopback, link-local or reserved; by default "
+        "such targets are refused (422) and never called.",
+    )
+    webhook_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="How long one webhook delivery may take."
+    )
+    webhook_max_attempts: int = Field(
+        default=6, ge=1, le=20, description="Deliveries of one webhook before giving up."
+    )
+    webhook_retry_backoff_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Wait before the second delivery; each later wait doubles (at most "
+        "1 h), with jitter.",
+    )
+    webhook_secret: str | None = Field(
+        default=None,
+        min_length=16,
+        description="Open mode only: the secret webhooks are signed with. Unset: one is "
+        "generated and kept in Redis (GET /v1/webhooks/secret). In key mode each key has "
+        "its own.",
+    )
+
     # --- worker ------------------------------------------------------------------------------
     task_soft_time_limit_s: int = Field(default=600, ge=1)
     task_time_limit_s: int = Field(default=660, ge=1)

@@ -14,10 +14,12 @@ from importlib.metadata import PackageNotFoundError, version
 import redis
 from fastapi import FastAPI
 
+from ringkas.joblist import JobIndex
 from ringkas.jobstore import JobStore
+from ringkas.keys import KeyStore
 from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
-from ringkas.service import docs, metrics, web
+from ringkas.service import docs, jobs_api, metrics, web
 from ringkas.service.auth import install_access
 from ringkas.service.bodylimit import BodySizeLimit
 from ringkas.service.deps import make_listener
@@ -27,14 +29,28 @@ from ringkas.service.limits import limits_text
 from ringkas.service.queue import TaskQueue
 from ringkas.service.routes import router
 from ringkas.service.syncslots import SyncSlots, hold_for
+from ringkas.service.usagegate import UsageGate
 from ringkas.settings import Settings, get_settings
+from ringkas.signing import SecretStore
+from ringkas.usage import UsageStore
 
 DESCRIPTION = """\
 Indonesian ↔ English news translation and short English briefs.
 
 Submit articles with `POST /v1/jobs`, then poll `GET /v1/jobs/{job_id}` until the job is
-`succeeded`, `failed` or `partial`. Short texts can be translated at once with
+`succeeded`, `failed`, `partial` or `cancelled` (or give a `callback_url`: a signed
+webhook is POSTed when it has finished). `GET /v1/jobs` lists your jobs,
+`DELETE /v1/jobs/{job_id}` cancels one (`?purge=true` deletes it), `GET /v1/usage` shows
+your characters per day. Short texts can be translated at once with
 `POST /v1/translate`. Every error answers `{"code", "detail", "errors"}`.
+
+**Webhooks.** A job's `callback_url` is POSTed the job's status (JSON: `job_id`, `status`,
+`progress`, per-article `status` and `error`; no texts) once it has finished, with the
+headers `Ringkas-Timestamp` (Unix seconds), `Ringkas-Signature`
+(`sha256=` + hex HMAC-SHA256 of `{timestamp}.{raw body}` under your key's secret, from
+`GET /v1/webhooks/secret`) and `Ringkas-Delivery` (the job id, the same on each retry).
+Anything but a 2xx is retried with doubling waits; every attempt is listed in the job's
+`deliveries`. Private, loopback and link-local targets are refused (422).
 """
 
 
@@ -79,6 +95,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hold_s=hold_for(settings.sync_timeout_s),
     )
     app.state.metrics = MetricsStore.from_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    app.state.job_index = JobIndex(client, settings.job_ttl_s)
+    app.state.usage_gate = UsageGate(
+        UsageStore(client, settings.usage_retention_days),
+        KeyStore(client),
+        settings.chars_per_day_per_key,
+    )
+    app.state.webhook_secrets = SecretStore(client, settings.webhook_secret)
     app.state.metrics_registry = metrics.make_registry(app.state.metrics.client, app.state.queue)
     configure_logging(settings.log_format)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -89,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(jobs_api.router)
     app.include_router(metrics.router)
     web.mount(app)
     docs.mount(app)

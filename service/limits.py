@@ -11,6 +11,7 @@ from typing import Any
 from ringkas.service.errors import ApiError
 from ringkas.service.schemas import JobRequest, TranslateRequest
 from ringkas.settings import Settings
+from ringkas.webhook_targets import UnsafeTarget, check_target
 
 
 def _too_long(loc: str, length: int, limit: int, hint: str = "") -> dict[str, Any]:
@@ -85,6 +86,12 @@ def limits_text(settings: Settings) -> str:
                 "MAX_SYNC_IN_FLIGHT_PER_KEY",
                 "429 + Retry-After",
             ),
+            (
+                "characters per key per UTC day (a key may have its own)",
+                settings.chars_per_day_per_key or "none",
+                "CHARS_PER_DAY_PER_KEY",
+                "429 + Retry-After",
+            ),
         ]
     table = "\n".join(
         f"| {what} | {value} | `RINGKAS_{name}` | {status} |" for what, value, name, status in rows
@@ -101,3 +108,14 @@ def limits_text(settings: Settings) -> str:
         "spaces or removed, invalid Unicode removed, NFC; a text with nothing visible left "
         f"is refused as empty.\n\n{auth}\n"
     )
+
+
+def check_callback(body: JobRequest, settings: Settings) -> None:
+    """Raises a 422 for a ``callback_url`` the service may not call (``webhook_targets``)."""
+    if body.callback_url is None:
+        return
+    try:
+        check_target(body.callback_url, settings.webhook_allowed_networks)
+    except UnsafeTarget as exc:
+        error = {"loc": "callback_url", "msg": str(exc), "type": "unsafe_callback_url"}
+        raise _reject([error]) from None

@@ -20,7 +20,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from ringkas.service.listener import Listener
 from ringkas.settings import Settings
-from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, make_celery
+from ringkas.workers.celery_app import (
+    DELIVER_WEBHOOK,
+    PROCESS_ARTICLES,
+    TRANSLATE_TEXT,
+    make_celery,
+)
 from ringkas.workers.errors import SyncTaskError
 
 # What a publish raises when the broker is unreachable.
@@ -104,6 +109,15 @@ class TaskQueue:
         try:
             # ignore_result: the job store holds the outcome; no result subscription.
             self._celery.send_task(PROCESS_ARTICLES, args=[job_id, indices], ignore_result=True)
+        except BROKER_ERRORS as exc:
+            raise QueueUnavailable(_one_line(exc)) from exc
+
+    def send_webhook(self, job_id: str, owner: str | None, url: str, body: str) -> None:
+        """Queues the delivery of a finished job's webhook (``workers.webhooks``)."""
+        try:
+            self._celery.send_task(
+                DELIVER_WEBHOOK, args=[job_id, owner, url, body], ignore_result=True
+            )
         except BROKER_ERRORS as exc:
             raise QueueUnavailable(_one_line(exc)) from exc
 

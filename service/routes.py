@@ -20,6 +20,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from ringkas.jobevents import webhook_of
+from ringkas.joblist import JobIndex
 from ringkas.jobstore import ArticleInput, JobStore, JobView
 from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
@@ -45,6 +47,7 @@ from ringkas.service.queue import (
     group_articles,
 )
 from ringkas.service.schemas import (
+    DeliveryOut,
     ErrorOut,
     Health,
     JobAccepted,
@@ -55,8 +58,10 @@ from ringkas.service.schemas import (
     TranslateRequest,
 )
 from ringkas.service.syncslots import SyncSlots
+from ringkas.service.usagegate import UsageGate
 from ringkas.service.waiting import wait_until_finished
 from ringkas.settings import Settings
+from ringkas.workers.errors import SyncTaskError
 
 router = APIRouter(route_class=StrictJsonRoute)
 logger = logging.getLogger("ringkas.api")
@@ -67,6 +72,20 @@ StoreDep = Annotated[JobStore, Depends(get_store)]
 QueueDep = Annotated[TaskQueue, Depends(get_queue)]
 MetricsDep = Annotated[MetricsStore, Depends(get_metrics)]
 SyncSlotsDep = Annotated[SyncSlots, Depends(get_sync_slots)]
+
+
+def get_usage_gate(request: Request) -> UsageGate:
+    gate: UsageGate = request.app.state.usage_gate
+    return gate
+
+
+def get_job_index(request: Request) -> JobIndex:
+    index: JobIndex = request.app.state.job_index
+    return index
+
+
+UsageDep = Annotated[UsageGate, Depends(get_usage_gate)]
+JobIndexDep = Annotated[JobIndex, Depends(get_job_index)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -88,9 +107,12 @@ def submit_job(
     queue: QueueDep,
     metrics: MetricsDep,
     caller: AccessDep,
+    usage: UsageDep,
+    index: JobIndexDep,
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
+    limits.check_callback(body, settings)
     articles = [
         ArticleInput(
             text=a.text,
@@ -102,16 +124,18 @@ def submit_job(
         for a in body.articles
     ]
     # Recorded before anything is queued, so a worker never meets an unknown job.
-    job_id = store.create(articles, body.tasks, owner=caller.key_id)
+    job_id = store.create(articles, body.tasks, owner=caller.key_id, callback_url=body.callback_url)
+    sizes = [len(a.text) + len(a.title or "") for a in articles]
     try:
         # After create: the quota counts jobs that exist, so a concurrent submission's
         # clean-up never mistakes a reserved place for an expired job.
         caller.reserve_job(store, job_id)
+        reservation = usage.reserve(caller.key_id, sum(sizes), len(articles))
     except Exception:
         store.delete(job_id)  # refused (429) or Redis failed: nothing was queued
+        caller.release_job(job_id)
         raise
     try:
-        sizes = [len(a.text) + len(a.title or "") for a in articles]
         for group in group_articles(sizes, settings.task_max_articles, settings.task_max_chars):
             queue.enqueue_articles(job_id, group)
     except Exception as exc:
@@ -119,6 +143,7 @@ def submit_job(
         # are dropped, so a client never sees a job that can never finish.
         store.delete(job_id)
         caller.release_job(job_id)
+        usage.refund(reservation)
         if not isinstance(exc, QueueUnavailable):
             raise
         raise ApiError(
@@ -127,6 +152,7 @@ def submit_job(
             f"the job could not be queued, the task broker is unreachable ({exc}); "
             "nothing was kept, try again later",
         ) from exc
+    index.add(job_id, caller.key_id)
     _count_submitted(metrics, job_id, len(articles))
     status_url = f"/v1/jobs/{job_id}"
     response.headers["Location"] = status_url
@@ -165,7 +191,15 @@ async def get_job(
     if wait > 0:
         async with listener_for(request) as listener:
             await wait_until_finished(store, listener, job_id, wait)
-    return _job_out(await run_in_threadpool(store.get, job_id, with_results=results))
+    job = await run_in_threadpool(store.get, job_id, with_results=results)
+    callback_url, deliveries = await run_in_threadpool(webhook_of, store, job_id)
+    out = _job_out(job)
+    return out.model_copy(
+        update={
+            "callback_url": callback_url,
+            "deliveries": [DeliveryOut.model_validate(d) for d in deliveries],
+        }
+    )
 
 
 @router.get(
@@ -249,6 +283,7 @@ async def translate(
     queue: QueueDep,
     slots: SyncSlotsDep,
     caller: AccessDep,
+    usage: UsageDep,
 ) -> Any:
     """Translate a short text now; longer texts go through POST /v1/jobs.
 
@@ -261,12 +296,19 @@ async def translate(
     """
     limits.check_translate(body, settings)
     timeout_s = settings.sync_timeout_s
+    reservation = await run_in_threadpool(usage.reserve, caller.key_id, len(body.text), 0)
     try:
         async with slots.slot(caller.key_id), listener_for(request) as listener:
-            return await queue.translate(
+            answer = await queue.translate(
                 body.text, body.source_lang, timeout_s, listener, glossary=body.glossary
             )
+    except (SyncTaskError, ApiError):
+        # Nothing was translated: the characters are given back. (After a timeout or a
+        # worker failure the worker may have translated it: it stays submitted.)
+        await run_in_threadpool(usage.refund, reservation)
+        raise
     except QueueUnavailable as exc:
+        await run_in_threadpool(usage.refund, reservation)
         raise ApiError(
             503, "queue_unavailable", f"the task broker is unreachable ({exc}); try again later"
         ) from exc
@@ -279,6 +321,8 @@ async def translate(
         ) from exc
     except WorkerFailed as exc:
         raise ApiError(500, "worker_error", f"the worker failed: {exc}") from exc
+    await run_in_threadpool(usage.usage.add_translated, caller.key_id, len(body.text), 0)
+    return answer
 
 
 @router.get("/healthz", response_model=Health, tags=["health"])

@@ -20,8 +20,9 @@ Language = Literal["id", "en"]
 TaskName = Literal["translate", "brief", "brief_id"]
 # brief_id (the English brief in Indonesian) only when asked for
 ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
-ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
-JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
+ArticleStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "partial", "cancelled"]
+CALLBACK_URL_MAX_CHARS = 2_000
 
 # Ceilings no deployment setting may raise: they keep one request's JSON bounded.
 TEXT_CEILING = 1_000_000
@@ -111,6 +112,16 @@ class JobRequest(BaseModel):
         max_length=GLOSSARY_MAX_TERMS,
         description="A glossary for every article of the job; an article's own overrides it.",
     )
+    callback_url: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=CALLBACK_URL_MAX_CHARS,
+        description="A webhook: an http(s) URL POSTed the job's status (no texts) once it "
+        "has finished, signed with your key's secret (headers `Ringkas-Timestamp`, "
+        "`Ringkas-Signature: sha256=HMAC-SHA256(secret, timestamp + '.' + body)`, "
+        "`Ringkas-Delivery`), retried with backoff until it answers 2xx. Private, loopback "
+        "and link-local addresses are refused (422).",
+    )
 
     @field_validator("tasks")
     @classmethod
@@ -172,16 +183,33 @@ class JobProgressDetail(BaseModel):
     )
 
 
+class DeliveryOut(BaseModel):
+    """One attempt to deliver the job's webhook."""
+
+    attempt: int = Field(ge=1)
+    at: str = Field(description="When the attempt started (UTC).")
+    ok: bool = Field(description="The receiver answered 2xx.")
+    status_code: int | None = Field(description="The receiver's HTTP status; null: none.")
+    error: str | None = Field(description="Why the attempt failed.")
+    duration_ms: int | None = None
+    final: bool = Field(description="No attempt follows (delivered, or attempts used up).")
+
+
 class JobOut(BaseModel):
     job_id: str
     status: JobStatus = Field(
-        description="queued, running, succeeded (all articles), failed (all) or partial."
+        description="queued, running, succeeded (all articles), failed (all), partial, or "
+        "cancelled (DELETE /v1/jobs/{id}; articles finished before keep their results)."
     )
     created_at: str
     tasks: list[TaskName]
     progress: Progress
     progress_detail: JobProgressDetail | None = None
     articles: list[ArticleOut]
+    callback_url: str | None = Field(default=None, description="The job's webhook, if any.")
+    deliveries: list[DeliveryOut] = Field(
+        default_factory=list, description="The webhook's delivery attempts so far."
+    )
 
 
 class TranslateRequest(BaseModel):

@@ -25,6 +25,12 @@ from ringkas.stack import Stack, running_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+# The tests' webhook receivers listen on loopback, which deployments refuse by default;
+# quick retries keep the retry test short.
+WEBHOOK_TEST_ENV = {
+    "RINGKAS_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
+    "RINGKAS_WEBHOOK_RETRY_BACKOFF_S": "0.5",
+}
 TEST_REDIS_URL = os.environ.get("RINGKAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -66,6 +72,7 @@ def stack(demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
         **demo_env,
         "REDIS_URL": TEST_REDIS_URL,  # in case a child reads this name instead
         "PYTHONUNBUFFERED": "1",  # logs appear as they happen
+        **WEBHOOK_TEST_ENV,
     }
     with running_stack(env, tmp_path_factory.mktemp("stack-logs"), cwd=ROOT) as stack:
         yield stack

@@ -22,9 +22,13 @@ class TrackingJobStore(JobStore):
     created: list[str]
 
     def create(
-        self, articles: Sequence[ArticleInput], tasks: Sequence[str], owner: str | None = None
+        self,
+        articles: Sequence[ArticleInput],
+        tasks: Sequence[str],
+        owner: str | None = None,
+        callback_url: str | None = None,
     ) -> str:
-        job_id = super().create(articles, tasks, owner)
+        job_id = super().create(articles, tasks, owner, callback_url)
         self.created.append(job_id)
         return job_id
 

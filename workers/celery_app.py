@@ -26,6 +26,7 @@ JOBS_QUEUE = "ringkas.jobs"
 SYNC_QUEUE = "ringkas.sync"
 PROCESS_ARTICLES = "ringkas.process_articles"
 TRANSLATE_TEXT = "ringkas.translate_text"
+DELIVER_WEBHOOK = "ringkas.deliver_webhook"
 
 # Only the sync path stores Celery results, and the API reads (and forgets) each within
 # sync_timeout_s; the expiry is a backstop for answers nobody waited for.
@@ -39,7 +40,7 @@ def make_celery(settings: Settings) -> Celery:
         "ringkas",
         broker=settings.effective_broker_url,
         backend=settings.redis_url,
-        include=["ringkas.workers.tasks"],
+        include=["ringkas.workers.tasks", "ringkas.workers.webhooks"],
     )
     app.conf.update(
         # A message is acknowledged only after its task ran, and a worker killed mid-task
@@ -64,6 +65,8 @@ def make_celery(settings: Settings) -> Celery:
         task_routes={
             PROCESS_ARTICLES: {"queue": JOBS_QUEUE},
             TRANSLATE_TEXT: {"queue": SYNC_QUEUE},
+            # Short network calls: never behind a job's long articles.
+            DELIVER_WEBHOOK: {"queue": SYNC_QUEUE},
         },
         # A publish to a dead broker, or a result subscription to a dead result store,
         # fails within about a second instead of hanging the request that sent it

@@ -8,19 +8,19 @@ redelivered task that finds the article finished counts nothing).
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 import redis
 
+from ringkas.jobevents import job_finished
 from ringkas.jobstore import FINISHED, JobStore
 from ringkas.metrics import MetricsStore
+from ringkas.settings import get_settings
+from ringkas.usage import UsageStore
 
 logger = logging.getLogger("ringkas.worker")
-
-# Set with HSETNX on the job's hash by whichever worker first sees the job finished, so
-# a job is counted once even when its last two articles finish at the same moment.
-JOB_COUNTED_FIELD = "metrics_counted"
 
 
 class MeteredJobStore(JobStore):
@@ -29,6 +29,7 @@ class MeteredJobStore(JobStore):
     def __init__(self, client: redis.Redis, ttl_s: int) -> None:
         super().__init__(client, ttl_s)
         self.metrics = MetricsStore(client)
+        self.usage = UsageStore(client, get_settings().usage_retention_days)
 
     def _finish(
         self, job_id: str, index: int, result: dict[str, Any] | None, error: str | None
@@ -49,6 +50,7 @@ class MeteredJobStore(JobStore):
         self.metrics.inc("articles", status=status)
         extra: dict[str, Any] = {"job_id": job_id, "article": index, "status": status}
         if result is not None:
+            self._count_usage(job_id, index)
             paragraphs = result.get("paragraphs") or []
             if paragraphs:
                 self.metrics.inc("sentences_translated", float(result.get("sentences") or 0))
@@ -65,6 +67,19 @@ class MeteredJobStore(JobStore):
             extra["error"] = error
         logger.info("article finished", extra=extra)
         status = self.status(job_id)
-        if status in FINISHED and self._redis.hsetnx(self.key(job_id), JOB_COUNTED_FIELD, "1"):
-            self.metrics.inc("jobs_finished", status=status)
+        if status in FINISHED and job_finished(self, self.metrics, job_id, status, send_webhook):
             logger.info("job finished", extra={"job_id": job_id, "status": status})
+
+    def _count_usage(self, job_id: str, index: int) -> None:
+        """The article's characters, translated, on its owner's usage for today."""
+        owner, raw = self._redis.hmget(self.key(job_id), ["owner", f"input:{index}"])
+        if raw is not None:
+            article = json.loads(raw)
+            chars = len(article["text"]) + len(article.get("title") or "")
+            self.usage.add_translated(None if owner is None else str(owner), chars)
+
+
+def send_webhook(job_id: str, owner: str | None, url: str, body: str) -> None:
+    from ringkas.workers.webhooks import deliver_webhook
+
+    deliver_webhook.apply_async(args=[job_id, owner, url, body])

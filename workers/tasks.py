@@ -29,6 +29,7 @@ from ringkas.jobstore import ArticleState, JobNotFound, JobStore
 from ringkas.leases import ArticleRef, handoff
 from ringkas.settings import get_settings
 from ringkas.workers import leasing
+from ringkas.workers.cancel import ArticleCancelled, StopIfCancelled
 from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, app
 from ringkas.workers.errors import SyncTaskError
 from ringkas.workers.metered_store import MeteredJobStore
@@ -139,7 +140,17 @@ def process_articles(self: Task, job_id: str, indices: list[int]) -> None:
     article of a redelivered or retried message, is handed to a task of its own, with its
     own time budget: an article that crashes, breaks or outlasts the worker ends only
     itself. Each article is leased while it runs (``workers.leasing``).
+
+    Cancelled articles are finished to the store: they are skipped like any finished one,
+    and one cancelled while running stops at its next batch (``workers.cancel``).
     """
+    try:
+        _process_articles(self, job_id, indices)
+    except JobNotFound as exc:  # purged (DELETE ?purge=true) while it ran
+        logger.warning("dropping articles %s of job %s: %s", indices, job_id, exc)
+
+
+def _process_articles(self: Task, job_id: str, indices: list[int]) -> None:
     store = job_store()
     limit = self.max_retries or 0
     try:
@@ -223,6 +234,10 @@ def _run_batch(store: JobStore, job_id: str, started: list[int]) -> None:
             len(started),
         )
         _hand_over_each(job_id, rest)
+    except ArticleCancelled as exc:
+        # Its job was cancelled: the cancelled articles count as finished, so none is left.
+        logger.info("batch stopped: %s", exc)
+        _hand_over_each(job_id, _still_unfinished(store, job_id, started))
     except Exception:
         logger.exception(
             "a batch of %d articles of job %s failed; running them one at a time",
@@ -239,6 +254,8 @@ def _run_alone(store: JobStore, job_id: str, index: int, limit: int) -> None:
         raise
     except SoftTimeLimitExceeded:
         store.fail(job_id, index, soft_limit_message())
+    except ArticleCancelled as exc:
+        logger.info("stopped: %s", exc)
     except Exception as exc:
         logger.exception("article %s of job %s failed", index, job_id)
         store.fail(job_id, index, failure_message(exc, limit))
@@ -309,7 +326,12 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
         stored.add(position)
 
     # Progress is best effort, on a client that fails at once while Redis is down.
-    progress = [ThrottledProgress(leasing.quick_store(), job_id, index) for index in indices]
+    # A cancelled job stops its articles at their next batch (workers.cancel).
+    quick = leasing.quick_store()
+    progress = [
+        StopIfCancelled(quick, job_id, index, ThrottledProgress(quick, job_id, index))
+        for index in indices
+    ]
     outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress, store_outcome)
     for position, outcome in enumerate(outcomes):
         if position not in stored:

@@ -4,7 +4,7 @@
 "use strict";
 
 const POLL_MS = 700;
-const FINISHED = ["succeeded", "failed", "partial"];
+const FINISHED = ["succeeded", "failed", "partial", "cancelled"];
 
 const $ = (id) => document.getElementById(id);
 let articleCounter = 0;
@@ -150,6 +150,8 @@ async function submitJob(event) {
     const accepted = await response.json();
     $("job").hidden = false;
     $("job-id").textContent = accepted.job_id;
+    $("cancel-job").hidden = false;
+    $("cancel-job").disabled = false;
     $("results").hidden = true;
     $("result-list").replaceChildren();
     lastJob = null;
@@ -158,7 +160,21 @@ async function submitJob(event) {
     showError(err.message);
   } finally {
     $("submit").disabled = false;
+    $("cancel-job").hidden = true;
   }
+}
+
+// DELETE /v1/jobs/{id}: queued articles never run, running ones stop at their next batch;
+// the poll then sees the job cancelled.
+async function cancelJob() {
+  const jobId = $("job-id").textContent;
+  if (!jobId) return;
+  $("cancel-job").disabled = true;
+  const response = await fetch(`/v1/jobs/${encodeURIComponent(jobId)}`, {
+    method: "DELETE",
+    headers: headers(),
+  });
+  if (!response.ok) showError(await describeError(response));
 }
 
 // --- progress -------------------------------------------------------------------------
@@ -238,6 +254,10 @@ function renderArticle(article) {
     box.appendChild(el("p", "failed", `Failed: ${article.error}`));
     return box;
   }
+  if (article.status === "cancelled") {
+    box.appendChild(el("p", "failed", "Cancelled before it was translated."));
+    return box;
+  }
   const r = article.result || {};
   if (r.title_translation) box.appendChild(el("p", "title-translation", r.title_translation));
   if (r.brief) {
@@ -281,7 +301,7 @@ function renderArticle(article) {
 
 function renderResults(job) {
   lastJob = job;
-  const finished = job.articles.filter((a) => a.status === "succeeded" || a.status === "failed");
+  const finished = job.articles.filter((a) => a.status !== "queued" && a.status !== "running");
   if (!finished.length) return;
   $("results").hidden = false;
   $("demo-banner").hidden = !finished.some((a) => a.result && a.result.demo_models);
@@ -354,6 +374,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("add-article").addEventListener("click", () => addArticle().querySelector("textarea").focus());
   $("file-input").addEventListener("change", (e) => loadFiles(e.target.files));
   $("job-form").addEventListener("submit", submitJob);
+  $("cancel-job").addEventListener("click", cancelJob);
   $("copy-markdown").addEventListener("click", copyMarkdown);
   $("download-jsonl").addEventListener("click", () => {
     if (lastJob) {

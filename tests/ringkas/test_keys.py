@@ -74,3 +74,38 @@ def test_cli_creates_lists_and_revokes(
         assert missing.exit_code == 1 and f"no key {key.id!r}" in missing.output
     finally:
         get_settings.cache_clear()
+
+
+def test_cli_lists_usage_and_sets_a_daily_limit(
+    keys: KeyStore, test_redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ringkas.settings import get_settings
+    from ringkas.usage import UsageStore, today
+
+    monkeypatch.setenv("RINGKAS_REDIS_URL", test_redis_url)
+    monkeypatch.setenv("RINGKAS_CHARS_PER_DAY_PER_KEY", "5000")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    key, _ = keys.create("Tempo")
+    usage = UsageStore.from_url(test_redis_url, 2)
+    try:
+        usage.reserve(key.id, 1234, 3, limit=None)
+        usage.add_translated(key.id, 1000, 2)
+
+        listed = runner.invoke(app, ["keys", "list"])
+        assert f"{key.id}\t{key.created_at}\tTempo\t5000\t1234/1000\t3/2" in listed.output
+
+        limited = runner.invoke(app, ["keys", "limit", key.id, "--chars-per-day", "300"])
+        assert limited.exit_code == 0, limited.output
+        assert keys.daily_limit(key.id, 5000) == 300
+        assert runner.invoke(app, ["keys", "limit", key.id, "--unlimited"]).exit_code == 0
+        assert keys.daily_limit(key.id, 5000) is None
+        assert runner.invoke(app, ["keys", "limit", key.id, "--default"]).exit_code == 0
+        assert keys.daily_limit(key.id, 5000) == 5000
+        both = runner.invoke(app, ["keys", "limit", key.id, "--unlimited", "--default"])
+        assert both.exit_code == 2 and "exactly one" in both.output
+        missing = runner.invoke(app, ["keys", "limit", "k_none", "--unlimited"])
+        assert missing.exit_code == 1
+    finally:
+        get_settings.cache_clear()
+        redis.Redis.from_url(test_redis_url).delete(UsageStore.key(key.id, today().isoformat()))

@@ -15,10 +15,14 @@ class RecordingQueue:
         self.messages: list[tuple[str, list[int]]] = []
         self.translations: list[tuple[str, str | None, float]] = []
         self.glossaries: list[dict[str, str] | None] = []
+        self.webhooks: list[tuple[str, str | None, str, str]] = []
 
     def enqueue_articles(self, job_id: str, indices: list[int]) -> None:
         self.messages.append((job_id, indices))
         self.articles += [(job_id, index) for index in indices]
+
+    def send_webhook(self, job_id: str, owner: str | None, url: str, body: str) -> None:
+        self.webhooks.append((job_id, owner, url, body))
 
     async def translate(
         self,

@@ -310,9 +310,10 @@ def test_translate_with_redis_down_answers_503(api_settings: Settings) -> None:
     with TestClient(app) as client:
         response = client.post("/v1/translate", json={"text": "Halo."})
 
+    # The first Redis call is now the usage count (ringkas/usage.py): the store's 503.
     assert response.status_code == 503
-    assert response.json()["code"] == "queue_unavailable"
-    assert response.json()["detail"].endswith("; try again later")
+    assert response.json()["code"] == "store_unavailable"
+    assert response.json()["detail"].startswith("the job store (Redis) is unreachable")
 
 
 def test_any_enqueue_failure_withdraws_the_job(app: FastAPI, api_settings: Settings) -> None:

@@ -68,7 +68,8 @@ def test_head_answers_wherever_get_does(client: TestClient, path: str) -> None:
 
 
 def test_head_of_a_post_only_route_is_405(client: TestClient) -> None:
-    response = client.head("/v1/jobs")
+    # (/v1/jobs has GET too now: the listing)
+    response = client.head("/v1/translate")
 
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"

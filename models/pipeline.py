@@ -21,6 +21,7 @@ from ringkas.models.extractive import extractive_brief
 from ringkas.models.guard import guarded_translate, stricter
 from ringkas.models.language import detect_source_language
 from ringkas.models.loading import load_model
+from ringkas.models.memory import MemoryStats, MemoryTranslator
 from ringkas.models.numbers import check_numbers
 from ringkas.models.options import ModelOptions, PipelineOptions
 from ringkas.models.protect import load_glossary, protect, restore
@@ -224,7 +225,9 @@ def _translate_group(
 ) -> None:
     """Translates the articles (all of one source language) in one call; fills their results."""
     source_lang = articles[0].source_lang
-    translator = translator_for(source_lang, target_of(source_lang), options)
+    translator, memory = _remembering(
+        translator_for(source_lang, target_of(source_lang), options), source_lang, options
+    )
     texts: list[str] = []
     glossaries: list[Mapping[str, str]] = []
     owners: list[int] = []
@@ -248,6 +251,29 @@ def _translate_group(
         _fill_translation(article, iter(mine), translator)
         article.result.timings.translate_s = elapsed
         article.result.timings.batch_articles = len(articles)
+    if memory is not None:
+        hits = Counter(owners[i] for i in memory.hits)
+        for number, article in enumerate(articles):
+            article.result.timings.tm_hits = hits[number]
+            article.result.timings.tm_sentences = progress.total(number)
+
+
+def _remembering(
+    translator: Translator, source_lang: str, options: PipelineOptions
+) -> tuple[Translator, MemoryStats | None]:
+    """The translator behind the translation memory, when there is one, and its stats."""
+    memory = options.translation_memory
+    if memory is None:
+        return translator, None
+    models = options.models
+    weights = (
+        f"{models.ct2_quantization}/{models.ct2_compute_type}/{models.device}"
+        if translator.backend == "ctranslate2"
+        else f"torch/{models.device}"
+    )
+    direction = f"{source_lang}>{target_of(source_lang)}"
+    wrapped = MemoryTranslator(translator, memory, direction, weights)
+    return wrapped, wrapped.stats
 
 
 class _GroupProgress:
@@ -268,6 +294,9 @@ class _GroupProgress:
             touched.add(owner)
         for owner in sorted(touched):
             self._report(owner)
+
+    def total(self, owner: int) -> int:
+        return self._totals[owner]
 
     def finish(self) -> None:
         for owner, total in enumerate(self._totals):
@@ -349,7 +378,9 @@ def translate_text(
         raise ValueError("the text is empty")
     source_lang, detected = _source_language(source_lang, text, None)
     target_lang = target_of(source_lang)
-    translator = translator_for(source_lang, target_lang, options)
+    translator, _ = _remembering(
+        translator_for(source_lang, target_lang, options), source_lang, options
+    )
     sentences = [split_sentences(p, source_lang) for p in split_paragraphs(text)]
     started = time.perf_counter()
     flat = [s for para in sentences for s in para]

@@ -73,6 +73,19 @@ class Timings(_Result):
     batch_articles: int | None = Field(
         default=None, ge=1, description="How many articles shared the translation call."
     )
+    tm_hits: int | None = Field(
+        default=None,
+        ge=0,
+        description="Sentences (title included) served by the translation memory instead of "
+        "the model: translated before, or earlier in the same call; null when the memory "
+        "is off (RINGKAS_TRANSLATION_MEMORY).",
+    )
+    tm_sentences: int | None = Field(
+        default=None,
+        ge=0,
+        description="Sentences looked up in the translation memory; tm_hits / tm_sentences "
+        "is the article's hit rate. Null when the memory is off.",
+    )
 
 
 class ModelIds(_Result):

@@ -12,8 +12,9 @@ store, never left ``running``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis.exceptions
 from billiard.einfo import ExceptionInfo
@@ -28,6 +29,10 @@ from ringkas.workers.errors import SyncTaskError
 from ringkas.workers.metered_store import MeteredJobStore
 from ringkas.workers.progress import ThrottledProgress
 
+if TYPE_CHECKING:
+    from ringkas.models.memory import TranslationMemory
+    from ringkas.models.options import PipelineOptions
+
 logger = get_task_logger(__name__)
 
 # Worth another try: the infrastructure hiccuped, the input is not at fault.
@@ -37,6 +42,30 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     ConnectionError,
     TimeoutError,
 )
+
+
+def pipeline_options() -> PipelineOptions:
+    """The model layer's options, with this process's translation memory plugged in."""
+    settings = get_settings()
+    memory = _translation_memory(
+        settings.translation_memory,
+        settings.redis_url,
+        settings.translation_memory_ttl_s,
+        settings.translation_memory_max_entries,
+    )
+    return replace(settings.pipeline_options(), translation_memory=memory)
+
+
+@lru_cache(maxsize=4)
+def _translation_memory(
+    enabled: bool, redis_url: str, ttl_s: int, max_entries: int
+) -> TranslationMemory | None:
+    """One memory (one connection pool) per process and configuration; ``None`` when off."""
+    if not enabled:
+        return None
+    from ringkas.translation_memory import RedisTranslationMemory
+
+    return RedisTranslationMemory.from_url(redis_url, ttl_s, max_entries)
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +238,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
             )
         )
     progress = [ThrottledProgress(store, job_id, index) for index in indices]
-    outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress)
+    outcomes = run_pipeline(requests, pipeline_options(), progress)
     for index, outcome in zip(indices, outcomes, strict=True):
         if isinstance(outcome, Exception):
             # The input or the model setup is at fault: retrying would fail the same way.
@@ -234,7 +263,7 @@ def translate_text(
     from ringkas.models.pipeline import translate_text as run_translate
 
     try:
-        result = run_translate(text, source_lang, get_settings().pipeline_options(), glossary)
+        result = run_translate(text, source_lang, pipeline_options(), glossary)
         return result.model_dump(mode="json")
     except ValidationError:
         raise  # a result that does not fit its schema is a bug, not the caller's input

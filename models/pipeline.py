@@ -19,6 +19,7 @@ from ringkas.models.boilerplate import CleanArticle, clean_article, load_rules
 from ringkas.models.errors import ModelError, UnsupportedLanguage
 from ringkas.models.extractive import extractive_brief
 from ringkas.models.guard import guarded_translate, stricter
+from ringkas.models.html_doc import HtmlDocument, parse_html
 from ringkas.models.language import detect_source_language
 from ringkas.models.loading import load_model
 from ringkas.models.memory import MemoryStats, MemoryTranslator
@@ -44,6 +45,7 @@ from ringkas.models.translator import (
 )
 
 Task = Literal["translate", "brief", "brief_id"]
+Format = Literal["text", "html"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 TASKS: tuple[Task, ...] = ("translate", "brief", "brief_id")
 DEFAULT_TASKS: tuple[Task, ...] = ("translate", "brief")
@@ -62,6 +64,9 @@ class ArticleRequest:
             English brief translated into Indonesian, for Indonesian readers).
         glossary: Term → translation for this article (a term mapped to itself is kept
             untranslated); added to the deployment's glossary, overriding it.
+        format: ``"html"``: ``text`` is HTML, translated block by block with its markup
+            kept (``models.html_doc``; no boilerplate removal: the markup says what is
+            what), and the result's ``html`` is the translated document.
     """
 
     text: str
@@ -69,6 +74,7 @@ class ArticleRequest:
     title: str | None = None
     tasks: tuple[Task, ...] = DEFAULT_TASKS
     glossary: Mapping[str, str] | None = field(default=None, hash=False)
+    format: Format = "text"
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -171,6 +177,7 @@ class _Article:
     sentences: list[list[str]]  # per paragraph
     result: ArticleResult
     translated_paragraphs: list[str] | None = None
+    html: HtmlDocument | None = None  # format "html": paragraphs are its segments
 
     @property
     def needs_translation(self) -> bool:
@@ -196,7 +203,12 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         raise ValueError("the article has no text")
     if not request.tasks:
         raise ValueError("no task asked for")
-    if options.clean_boilerplate:
+    document: HtmlDocument | None = None
+    if request.format == "html":
+        document = parse_html(request.text)
+        plain = "\n".join(s.plain for s in document.segments)
+        clean = CleanArticle(title=request.title, dateline=None, body=plain)
+    elif options.clean_boilerplate:
         rules = (
             load_rules(options.boilerplate_rules_path) if options.boilerplate_rules_path else None
         )
@@ -204,7 +216,10 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
     else:
         clean = CleanArticle(title=request.title, dateline=None, body=request.text)
     source_lang, detected = _source_language(request.source_lang, clean.body, clean.title)
-    paragraphs = split_paragraphs(clean.body)
+    if document is not None:
+        paragraphs = [s.text for s in document.segments]  # markers in: they are translated
+    else:
+        paragraphs = split_paragraphs(clean.body)
     sentences = [split_sentences(p, source_lang) for p in paragraphs]
     result = ArticleResult(
         source_lang=source_lang,
@@ -217,7 +232,7 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         removed=clean.removed,
         sentences=sum(len(s) for s in sentences),
     )
-    return _Article(request, clean, source_lang, paragraphs, sentences, result)
+    return _Article(request, clean, source_lang, paragraphs, sentences, result, html=document)
 
 
 def _translate_group(
@@ -318,6 +333,15 @@ def _fill_translation(
     per_paragraph = [[next(details) for _ in para] for para in article.sentences]
     title_detail = next(details, None)
     paragraph_texts = [" ".join(d.translation for d in para) for para in per_paragraph]
+    sources = article.paragraphs
+    html: str | None = None
+    if article.html is not None:
+        # The document gets the translations with their markers; every other view of
+        # the article shows the text without them.
+        html = article.html.render(paragraph_texts)
+        per_paragraph = [[_without_markers(d, article.html) for d in p] for p in per_paragraph]
+        paragraph_texts = [" ".join(d.translation for d in para) for para in per_paragraph]
+        sources = [s.plain for s in article.html.segments]
     result = article.result
     result.models.translate = translator.model_id
     result.translate_backend = translator.backend
@@ -326,13 +350,24 @@ def _fill_translation(
     if "translate" in article.request.tasks:
         result.paragraphs = [
             ParagraphTranslation(source=source, translation=text)
-            for source, text in zip(article.paragraphs, paragraph_texts, strict=True)
+            for source, text in zip(sources, paragraph_texts, strict=True)
         ]
+        result.html = html
         result.title_translation = title_detail.translation if title_detail else None
         result.title_detail = title_detail
         result.translation = "\n\n".join(paragraph_texts)
         result.sentences_detail = _body_sentences(per_paragraph)
         result.warnings = _article_warnings(per_paragraph, title_detail)
+
+
+def _without_markers(detail: SentenceTranslation, html: HtmlDocument) -> SentenceTranslation:
+    return detail.model_copy(
+        update={
+            "source": html.plain(detail.source),
+            "translation": html.plain(detail.translation),
+            "warnings": [html.describe(w) for w in detail.warnings],
+        }
+    )
 
 
 def _body_sentences(per_paragraph: list[list[SentenceTranslation]]) -> list[BodySentence]:

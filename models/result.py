@@ -119,6 +119,13 @@ class ArticleResult(_Result):
     translation: str | None = Field(
         default=None, description="The whole translation; paragraphs separated by a blank line."
     )
+    html: str | None = Field(
+        default=None,
+        description='The translated HTML document, for an article sent with "format": '
+        '"html": its blocks (headings, paragraphs, list items, quotes, captions, cells) as '
+        "they were, links and inline emphasis around the words they mark, scripts, styles "
+        "and comments dropped. Null for plain text and when translate was not asked for.",
+    )
     paragraphs: list[ParagraphTranslation] | None = Field(
         default=None, description="The body paragraph by paragraph, with translations."
     )

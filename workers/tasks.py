@@ -235,6 +235,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
                 title=article.title,
                 tasks=tuple(t for t in TASKS if t in tasks),
                 glossary=article.glossary,
+                format="html" if article.format == "html" else "text",
             )
         )
     progress = [ThrottledProgress(store, job_id, index) for index in indices]

@@ -1,0 +1,141 @@
+"""A job whose articles share half their sentences, with the translation memory off and on.
+
+    python bench/translation_memory.py [--articles 24] [--sentences 8] [--per-task 8]
+        [--tokens 32] [--repeats 2]
+
+Each article has --sentences sentences: half of them the same in every article (a wire
+story's paragraphs republished), half its own (seed sentences set in a town of its own).
+The job runs as the workers run it: the model layer's ``process_articles`` on tasks of
+--per-task articles, translation only, the demo models with every output forced to
+--tokens tokens (random weights never say </s>, so they would stop at random lengths),
+and the memory in the Redis of ``RINGKAS_TEST_REDIS_URL`` (or RINGKAS_REDIS_URL) under a
+prefix of its own, emptied before each cold run. Printed: the job's seconds off, on with
+an empty memory (the shared sentences are translated once, by the first task, and served
+from then on, within the task and across tasks) and on with the memory already holding
+the job (the same job sent again); whether the outputs are identical; the hit rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import uuid
+from dataclasses import replace
+
+import redis
+from engines import ROOT, seed_sentences  # bench/ is the script's path
+
+from ringkas.models.build import demo_model_env
+from ringkas.models.options import PipelineOptions
+from ringkas.models.pipeline import ArticleRequest, process_articles
+from ringkas.models.result import ArticleResult
+from ringkas.settings import Settings
+from ringkas.translation_memory import RedisTranslationMemory
+
+TOWNS = (
+    "Bandung Bekasi Bogor Cirebon Depok Garut Jember Kediri Kudus Madiun Magelang Malang "
+    "Mataram Medan Padang Pati Pekalongan Purwokerto Salatiga Semarang Serang Sleman Solo "
+    "Sukabumi Surabaya Tangerang Tasikmalaya Tegal Yogyakarta Ambon Kupang Palu Manado "
+    "Kendari Jambi Bengkulu Lampung Pontianak Samarinda Banjarmasin Balikpapan Jayapura"
+).split()
+
+
+def job(articles: int, sentences: int) -> list[ArticleRequest]:
+    pool = seed_sentences()
+    half = sentences // 2
+    shared = pool[:half]
+    own = pool[half:]
+    requests = []
+    for n in range(articles):
+        town = TOWNS[n % len(TOWNS)]
+        mine = [
+            f"Di {town}, {s[0].lower()}{s[1:]}"
+            for s in (own[(n * half + k) % len(own)] for k in range(half))
+        ]
+        # Shared and own sentences alternate, one paragraph each pair.
+        body = "\n".join(f"{a} {b}" for a, b in zip(shared, mine, strict=True))
+        requests.append(ArticleRequest(text=body, source_lang="id", tasks=("translate",)))
+    return requests
+
+
+def run_job(
+    requests: list[ArticleRequest], options: PipelineOptions, per_task: int
+) -> tuple[float, list[ArticleResult]]:
+    started = time.perf_counter()
+    results: list[ArticleResult] = []
+    for start in range(0, len(requests), per_task):
+        for outcome in process_articles(requests[start : start + per_task], options):
+            assert isinstance(outcome, ArticleResult), outcome
+            results.append(outcome)
+    return time.perf_counter() - started, results
+
+
+def outputs(results: list[ArticleResult]) -> list[object]:
+    return [[s.model_dump() for s in r.sentences_detail or []] for r in results]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=24)
+    parser.add_argument("--sentences", type=int, default=8, help="per article; half shared")
+    parser.add_argument("--per-task", type=int, default=8, help="articles per worker task")
+    parser.add_argument("--tokens", type=int, default=32, help="output tokens per sentence")
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+
+    env = demo_model_env(ROOT / "var" / "demo-models")
+    settings = Settings(**{k.removeprefix("RINGKAS_").lower(): v for k, v in env.items()})
+    off = settings.pipeline_options()
+    off = replace(off, decoding=replace(off.decoding, fixed_output_tokens=args.tokens))
+    url = os.environ.get("RINGKAS_TEST_REDIS_URL") or os.environ.get(
+        "RINGKAS_REDIS_URL", "redis://127.0.0.1:6379/15"
+    )
+    client = redis.Redis.from_url(url, decode_responses=True)
+    prefix = f"ringkas:tm-bench:{uuid.uuid4().hex}:"
+    memory = RedisTranslationMemory(client, ttl_s=3600, max_entries=100_000, prefix=prefix)
+    on = replace(off, translation_memory=memory)
+    requests = job(args.articles, args.sentences)
+    total = args.articles * args.sentences
+    print(
+        f"{args.articles} articles × {args.sentences} sentences ({total} in all, half shared), "
+        f"tasks of {args.per_task}, {args.tokens} output tokens each, Redis {url}"
+    )
+    run_job(requests[:1], off, 1)  # loads the model
+
+    def empty() -> None:
+        keys = list(client.scan_iter(f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+
+    figures: dict[str, list[float]] = {"off": [], "cold": [], "warm": []}
+    identical = True
+    hit_rate = 0.0
+    try:
+        for _ in range(args.repeats):  # alternating, so that drift touches all alike
+            seconds, plain = run_job(requests, off, args.per_task)
+            figures["off"].append(seconds)
+            empty()
+            seconds, cold = run_job(requests, on, args.per_task)
+            figures["cold"].append(seconds)
+            hits = sum(r.timings.tm_hits or 0 for r in cold)
+            looked_up = sum(r.timings.tm_sentences or 0 for r in cold)
+            hit_rate = hits / looked_up
+            seconds, warm = run_job(requests, on, args.per_task)
+            figures["warm"].append(seconds)
+            identical &= outputs(plain) == outputs(cold) == outputs(warm)
+            print(
+                f"off {figures['off'][-1]:.2f} s, on (empty memory) {figures['cold'][-1]:.2f} s "
+                f"(hit rate {hit_rate:.1%}), on (job remembered) {figures['warm'][-1]:.2f} s"
+            )
+    finally:
+        empty()
+        client.close()
+    best = {name: min(values) for name, values in figures.items()}
+    print(f"speed-up, empty memory: {best['off'] / best['cold']:.2f}× (best of {args.repeats})")
+    print(f"speed-up, job remembered: {best['off'] / best['warm']:.1f}×")
+    print(f"outputs identical: {identical}")
+
+
+if __name__ == "__main__":
+    main()

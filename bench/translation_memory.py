@@ -42,7 +42,8 @@ TOWNS = (
 
 
 def job(articles: int, sentences: int) -> list[ArticleRequest]:
-    pool = seed_sentences()
+    # Whole sentences only (a headline without a full stop would merge with the next).
+    pool = [s for s in seed_sentences() if s.rstrip()[-1:] in '.!?"”']
     half = sentences // 2
     shared = pool[:half]
     own = pool[half:]
@@ -53,8 +54,8 @@ def job(articles: int, sentences: int) -> list[ArticleRequest]:
             f"Di {town}, {s[0].lower()}{s[1:]}"
             for s in (own[(n * half + k) % len(own)] for k in range(half))
         ]
-        # Shared and own sentences alternate, one paragraph each pair.
-        body = "\n".join(f"{a} {b}" for a, b in zip(shared, mine, strict=True))
+        # Shared and own sentences alternate, a paragraph each.
+        body = "\n".join(s for pair in zip(shared, mine, strict=True) for s in pair)
         requests.append(ArticleRequest(text=body, source_lang="id", tasks=("translate",)))
     return requests
 

@@ -1,18 +1,23 @@
 """A job whose articles share half their sentences, with the translation memory off and on.
 
     python bench/translation_memory.py [--articles 24] [--sentences 8] [--per-task 8]
-        [--tokens 32] [--repeats 2]
+        [--tokens 32] [--repeats 2] [--model PATH | --demo]
 
 Each article has --sentences sentences: half of them the same in every article (a wire
 story's paragraphs republished), half its own (seed sentences set in a town of its own).
 The job runs as the workers run it: the model layer's ``process_articles`` on tasks of
---per-task articles, translation only, the demo models with every output forced to
---tokens tokens (random weights never say </s>, so they would stop at random lengths),
-and the memory in the Redis of ``RINGKAS_TEST_REDIS_URL`` (or RINGKAS_REDIS_URL) under a
-prefix of its own, emptied before each cold run. Printed: the job's seconds off, on with
-an empty memory (the shared sentences are translated once, by the first task, and served
-from then on, within the task and across tasks) and on with the memory already holding
-the job (the same job sent again); whether the outputs are identical; the hit rate.
+--per-task articles, translation only, on a model of opus-mt-id-en's real shape (random
+weights, built from ../shared/models as bench/engines.py builds it; CTranslate2 int8,
+greedy) or, with --demo, the tiny demo models (transformers, beam 4: their cost is mostly
+per-call overhead, not per sentence, so they understate what the memory saves), every
+output forced to --tokens tokens (random weights never say </s>). The memory is the Redis
+one, in ``RINGKAS_TEST_REDIS_URL`` (or RINGKAS_REDIS_URL) under a prefix of its own,
+emptied before each cold run.
+
+Printed: the job's seconds with the memory off; on, starting empty (the shared sentences
+are translated once, by the first task, and served from then on, within the task and
+across tasks); and on, with the job already remembered (the same job sent again); whether
+the outputs are identical; the hit rate.
 """
 
 from __future__ import annotations
@@ -22,10 +27,17 @@ import os
 import time
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import redis
-from engines import ROOT, seed_sentences  # bench/ is the script's path
+from engines import (  # bench/ is the script's path
+    ROOT,
+    ensure_same_shape_model,
+    seed_sentences,
+    settings_from_env,
+)
 
+from ringkas.models import ct2
 from ringkas.models.build import demo_model_env
 from ringkas.models.options import PipelineOptions
 from ringkas.models.pipeline import ArticleRequest, process_articles
@@ -83,10 +95,24 @@ def main() -> None:
     parser.add_argument("--per-task", type=int, default=8, help="articles per worker task")
     parser.add_argument("--tokens", type=int, default=32, help="output tokens per sentence")
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--model", type=Path, default=ROOT / "var/same-shape/opus-mt-id-en")
+    parser.add_argument("--demo", action="store_true", help="the demo models instead")
     args = parser.parse_args()
 
-    env = demo_model_env(ROOT / "var" / "demo-models")
-    settings = Settings(**{k.removeprefix("RINGKAS_").lower(): v for k, v in env.items()})
+    if args.demo:
+        env = demo_model_env(ROOT / "var" / "demo-models")
+    else:
+        ensure_same_shape_model(args.model)
+        env = {
+            "RINGKAS_MODEL_TRANSLATE_ID_EN": str(args.model.resolve()),
+            "RINGKAS_CT2_DIR": str((ROOT / "var/ct2").resolve()),
+            "RINGKAS_TRANSLATE_BACKEND": "ctranslate2",
+            "RINGKAS_NUM_BEAMS": "1",
+            "RINGKAS_HUB_OFFLINE": "true",
+        }
+    settings: Settings = settings_from_env(env)
+    if not args.demo:
+        ct2.convert("translate:id-en", settings.pipeline_options().models)
     off = settings.pipeline_options()
     off = replace(off, decoding=replace(off.decoding, fixed_output_tokens=args.tokens))
     url = os.environ.get("RINGKAS_TEST_REDIS_URL") or os.environ.get(
@@ -100,7 +126,9 @@ def main() -> None:
     total = args.articles * args.sentences
     print(
         f"{args.articles} articles × {args.sentences} sentences ({total} in all, half shared), "
-        f"tasks of {args.per_task}, {args.tokens} output tokens each, Redis {url}"
+        f"tasks of {args.per_task}, {args.tokens} output tokens each, "
+        f"{'demo models' if args.demo else 'same-shape model, CTranslate2 int8, greedy'}, "
+        f"Redis {url}"
     )
     run_job(requests[:1], off, 1)  # loads the model
 

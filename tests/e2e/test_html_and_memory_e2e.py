@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
 import lxml.html
 import pytest
+import redis
 from prometheus_client.parser import text_string_to_metric_families
+
+from ringkas.batch import expand_inputs, iter_articles, latest_records
+from ringkas.batch_command import BatchOptions, run_batch_command
+from ringkas.jobstore import JobStore
+from ringkas.settings import Settings
+from ringkas.stack import Stack
 
 pytestmark = pytest.mark.slow
 
@@ -110,3 +118,49 @@ def test_a_republished_article_is_served_from_the_memory(http: httpx.Client) -> 
     assert hits_after - hits_before == 3
     ratio = counter(http, "ringkas_tm_hit_ratio")
     assert 0 < ratio <= 1
+
+
+def test_the_batch_script_reads_html_files_as_html(tmp_path: Path) -> None:
+    (tmp_path / "b.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Judul\nIsi.", encoding="utf-8")
+    articles = list(iter_articles(expand_inputs([tmp_path]), "id"))
+    assert [(a.id, a.format, a.title) for a in articles] == [
+        ("a", "text", "Judul"),
+        ("b", "html", None),
+    ]
+
+
+def test_the_batch_script_sends_html_files_to_the_api(
+    settings: Settings, stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ringkas import api_client
+
+    submitted: list[str] = []
+    real_request = api_client.request
+
+    def remembering_request(*args: Any, **kwargs: Any) -> httpx.Response:
+        response = real_request(*args, **kwargs)
+        if response.request.url.path == "/v1/jobs" and response.status_code == 202:
+            submitted.append(response.json()["job_id"])
+        return response
+
+    monkeypatch.setattr("ringkas.api_client.request", remembering_request)
+    page = tmp_path / "banjir.html"
+    page.write_text(HTML, encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    opts = BatchOptions(
+        inputs=[page], out=out, api=stack.base_url, poll_interval_s=0.2, progress=False,
+        tasks="translate",
+    )  # fmt: skip
+    try:
+        assert run_batch_command(opts, settings, echo=lambda *a, **k: None) == 0
+    finally:
+        store = redis.Redis.from_url(settings.redis_url)
+        for job_id in submitted:
+            store.delete(JobStore.key(job_id))
+        store.close()
+    [record] = latest_records(out)
+    assert record["id"] == "banjir" and record["status"] == "succeeded"
+    tree = lxml.html.fragment_fromstring(record["result"]["html"], create_parent="div")
+    assert [e.tag for e in tree if isinstance(e.tag, str)] == ["h2", "p", "ul", "blockquote"]
+    assert [a.get("href") for a in tree.iter("a")] == ["https://contoh.id/banjir"]

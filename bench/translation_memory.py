@@ -157,7 +157,14 @@ def main() -> None:
             hit_rate = hits / looked_up
             seconds, warm = run_job(requests, on, args.per_task)
             figures["warm"].append(seconds)
-            identical &= outputs(plain) == outputs(cold) == outputs(warm)
+            same = outputs(plain) == outputs(cold) == outputs(warm)
+            identical &= same
+            if not same:
+                for name, other in (("on, empty", cold), ("on, remembered", warm)):
+                    for number, (a, b) in enumerate(zip(plain, other, strict=True)):
+                        for x, y in zip(a.sentences_detail or [], b.sentences_detail or []):
+                            if x != y:
+                                print(f"  differs ({name}), article {number}: {x} / {y}")
             print(
                 f"off {figures['off'][-1]:.2f} s, on (empty memory) {figures['cold'][-1]:.2f} s "
                 f"(hit rate {hit_rate:.1%}; {figures['off'][-1] / figures['cold'][-1]:.2f}×), "

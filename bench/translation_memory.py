@@ -162,7 +162,8 @@ def main() -> None:
             if not same:
                 for name, other in (("on, empty", cold), ("on, remembered", warm)):
                     for number, (a, b) in enumerate(zip(plain, other, strict=True)):
-                        for x, y in zip(a.sentences_detail or [], b.sentences_detail or []):
+                        mine, theirs = a.sentences_detail or [], b.sentences_detail or []
+                        for x, y in zip(mine, theirs, strict=False):
                             if x != y:
                                 print(f"  differs ({name}), article {number}: {x} / {y}")
             print(

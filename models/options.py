@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ringkas.models.memory import TranslationMemory
 from ringkas.models.summarizer import BriefOptions
 from ringkas.models.translator import DecodingOptions
 
@@ -69,6 +70,8 @@ class PipelineOptions:
         clean_boilerplate: Separate datelines, bylines, captions and footers from the body.
         boilerplate_rules_path: Another rules file (default: ``boilerplate_rules.toml``).
         glossary_path: Deployment glossary (JSON or TOML), merged under each request's.
+        translation_memory: Where translated sentences are remembered (``models.memory``);
+            ``None`` translates every sentence.
     """
 
     models: ModelOptions = field(default_factory=ModelOptions)
@@ -80,3 +83,5 @@ class PipelineOptions:
     clean_boilerplate: bool = True
     boilerplate_rules_path: Path | None = None
     glossary_path: Path | None = None
+    # A live connection, not a setting: left out of equality and hashing.
+    translation_memory: TranslationMemory | None = field(default=None, compare=False, hash=False)

@@ -19,8 +19,10 @@ from ringkas.models.boilerplate import CleanArticle, clean_article, load_rules
 from ringkas.models.errors import ModelError, UnsupportedLanguage
 from ringkas.models.extractive import extractive_brief
 from ringkas.models.guard import guarded_translate, stricter
+from ringkas.models.html_doc import HtmlDocument, parse_html
 from ringkas.models.language import article_language, paragraph_languages
 from ringkas.models.loading import load_model
+from ringkas.models.memory import MemoryStats, MemoryTranslator
 from ringkas.models.numbers import check_numbers
 from ringkas.models.options import ModelOptions, PipelineOptions
 from ringkas.models.protect import load_glossary, protect, restore
@@ -43,6 +45,7 @@ from ringkas.models.translator import (
 )
 
 Task = Literal["translate", "brief", "brief_id"]
+Format = Literal["text", "html"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 TASKS: tuple[Task, ...] = ("translate", "brief", "brief_id")
 DEFAULT_TASKS: tuple[Task, ...] = ("translate", "brief")
@@ -61,6 +64,9 @@ class ArticleRequest:
             English brief translated into Indonesian, for Indonesian readers).
         glossary: Term → translation for this article (a term mapped to itself is kept
             untranslated); added to the deployment's glossary, overriding it.
+        format: ``"html"``: ``text`` is HTML, translated block by block with its markup
+            kept (``models.html_doc``; no boilerplate removal: the markup says what is
+            what), and the result's ``html`` is the translated document.
     """
 
     text: str
@@ -68,6 +74,7 @@ class ArticleRequest:
     title: str | None = None
     tasks: tuple[Task, ...] = DEFAULT_TASKS
     glossary: Mapping[str, str] | None = field(default=None, hash=False)
+    format: Format = "text"
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -189,6 +196,8 @@ class _Article:
     def kept(self, paragraph: int) -> Language | None:
         return self.kept_langs[paragraph] if self.kept_langs else None
 
+    html: HtmlDocument | None = None  # format "html": paragraphs are its segments
+
     @property
     def needs_translation(self) -> bool:
         # An Indonesian article is translated for its English brief even when only
@@ -213,7 +222,12 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         raise ValueError("the article has no text")
     if not request.tasks:
         raise ValueError("no task asked for")
-    if options.clean_boilerplate:
+    document: HtmlDocument | None = None
+    if request.format == "html":
+        document = parse_html(request.text)
+        plain = "\n".join(s.plain for s in document.segments)
+        clean = CleanArticle(title=request.title, dateline=None, body=plain)
+    elif options.clean_boilerplate:
         rules = (
             load_rules(options.boilerplate_rules_path) if options.boilerplate_rules_path else None
         )
@@ -221,9 +235,13 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
     else:
         clean = CleanArticle(title=request.title, dateline=None, body=request.text)
     source_lang, detected = _source_language(request.source_lang, clean.body, clean.title)
-    paragraphs = split_paragraphs(clean.body)
-    # Paragraphs plainly in the other language are kept as they are, not translated.
-    kept_langs = [_kept_lang(lang) for lang in paragraph_languages(paragraphs, source_lang)]
+    if document is not None:
+        paragraphs = [s.text for s in document.segments]  # markers in: they are translated
+        kept_langs: list[Language | None] = [None] * len(paragraphs)
+    else:
+        paragraphs = split_paragraphs(clean.body)
+        # Paragraphs plainly in the other language are kept as they are, not translated.
+        kept_langs = [_kept_lang(lang) for lang in paragraph_languages(paragraphs, source_lang)]
     sentences = [
         split_sentences(p, lang or source_lang)
         for p, lang in zip(paragraphs, kept_langs, strict=True)
@@ -240,7 +258,14 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         sentences=sum(len(s) for s in sentences),
     )
     return _Article(
-        request, clean, source_lang, paragraphs, sentences, result, kept_langs=kept_langs
+        request,
+        clean,
+        source_lang,
+        paragraphs,
+        sentences,
+        result,
+        kept_langs=kept_langs,
+        html=document,
     )
 
 
@@ -253,7 +278,9 @@ def _translate_group(
 ) -> None:
     """Translates the articles (all of one source language) in one call; fills their results."""
     source_lang = articles[0].source_lang
-    translator = translator_for(source_lang, target_of(source_lang), options)
+    translator, memory = _remembering(
+        translator_for(source_lang, target_of(source_lang), options), source_lang, options
+    )
     texts: list[str] = []
     glossaries: list[Mapping[str, str]] = []
     owners: list[int] = []
@@ -280,6 +307,29 @@ def _translate_group(
         _fill_translation(article, iter(mine), translator)
         article.result.timings.translate_s = elapsed
         article.result.timings.batch_articles = len(articles)
+    if memory is not None:
+        hits = Counter(owners[i] for i in memory.hits)
+        for number, article in enumerate(articles):
+            article.result.timings.tm_hits = hits[number]
+            article.result.timings.tm_sentences = progress.total(number)
+
+
+def _remembering(
+    translator: Translator, source_lang: str, options: PipelineOptions
+) -> tuple[Translator, MemoryStats | None]:
+    """The translator behind the translation memory, when there is one, and its stats."""
+    memory = options.translation_memory
+    if memory is None:
+        return translator, None
+    models = options.models
+    weights = (
+        f"{models.ct2_quantization}/{models.ct2_compute_type}/{models.device}"
+        if translator.backend == "ctranslate2"
+        else f"torch/{models.device}"
+    )
+    direction = f"{source_lang}>{target_of(source_lang)}"
+    wrapped = MemoryTranslator(translator, memory, direction, weights)
+    return wrapped, wrapped.stats
 
 
 class _GroupProgress:
@@ -300,6 +350,9 @@ class _GroupProgress:
             touched.add(owner)
         for owner in sorted(touched):
             self._report(owner)
+
+    def total(self, owner: int) -> int:
+        return self._totals[owner]
 
     def finish(self) -> None:
         for owner, total in enumerate(self._totals):
@@ -324,6 +377,15 @@ def _fill_translation(
     ]
     title_detail = next(details, None)
     paragraph_texts = [" ".join(d.translation for d in para) for para in per_paragraph]
+    sources = article.paragraphs
+    html: str | None = None
+    if article.html is not None:
+        # The document gets the translations with their markers; every other view of
+        # the article shows the text without them.
+        html = article.html.render(paragraph_texts)
+        per_paragraph = [[_without_markers(d, article.html) for d in p] for p in per_paragraph]
+        paragraph_texts = [" ".join(d.translation for d in para) for para in per_paragraph]
+        sources = [s.plain for s in article.html.segments]
     result = article.result
     result.models.translate = translator.model_id
     result.translate_backend = translator.backend
@@ -332,10 +394,9 @@ def _fill_translation(
     if "translate" in article.request.tasks:
         result.paragraphs = [
             ParagraphTranslation(source=source, translation=text, lang=article.kept(p))
-            for p, (source, text) in enumerate(
-                zip(article.paragraphs, paragraph_texts, strict=True)
-            )
+            for p, (source, text) in enumerate(zip(sources, paragraph_texts, strict=True))
         ]
+        result.html = html
         result.title_translation = title_detail.translation if title_detail else None
         result.title_detail = title_detail
         result.translation = "\n\n".join(paragraph_texts)
@@ -346,6 +407,16 @@ def _fill_translation(
 def _passed_through(sentence: str) -> SentenceTranslation:
     """A sentence of a paragraph kept in its own language: its translation is itself."""
     return SentenceTranslation(source=sentence, translation=sentence, confidence=None, warnings=[])
+
+
+def _without_markers(detail: SentenceTranslation, html: HtmlDocument) -> SentenceTranslation:
+    return detail.model_copy(
+        update={
+            "source": html.plain(detail.source),
+            "translation": html.plain(detail.translation),
+            "warnings": [html.describe(w) for w in detail.warnings],
+        }
+    )
 
 
 def _body_sentences(per_paragraph: list[list[SentenceTranslation]]) -> list[BodySentence]:
@@ -391,7 +462,9 @@ def translate_text(
         raise ValueError("the text is empty")
     source_lang, detected = _source_language(source_lang, text, None)
     target_lang = target_of(source_lang)
-    translator = translator_for(source_lang, target_lang, options)
+    translator, _ = _remembering(
+        translator_for(source_lang, target_lang, options), source_lang, options
+    )
     sentences = [split_sentences(p, source_lang) for p in split_paragraphs(text)]
     started = time.perf_counter()
     flat = [s for para in sentences for s in para]

@@ -84,6 +84,19 @@ class Timings(_Result):
     batch_articles: int | None = Field(
         default=None, ge=1, description="How many articles shared the translation call."
     )
+    tm_hits: int | None = Field(
+        default=None,
+        ge=0,
+        description="Sentences (title included) served by the translation memory instead of "
+        "the model: translated before, or earlier in the same call; null when the memory "
+        "is off (RINGKAS_TRANSLATION_MEMORY).",
+    )
+    tm_sentences: int | None = Field(
+        default=None,
+        ge=0,
+        description="Sentences looked up in the translation memory; tm_hits / tm_sentences "
+        "is the article's hit rate. Null when the memory is off.",
+    )
 
 
 class ModelIds(_Result):
@@ -116,6 +129,13 @@ class ArticleResult(_Result):
     title_translation: str | None = Field(default=None, description="The translated title.")
     translation: str | None = Field(
         default=None, description="The whole translation; paragraphs separated by a blank line."
+    )
+    html: str | None = Field(
+        default=None,
+        description='The translated HTML document, for an article sent with "format": '
+        '"html": its blocks (headings, paragraphs, list items, quotes, captions, cells) as '
+        "they were, links and inline emphasis around the words they mark, scripts, styles "
+        "and comments dropped. Null for plain text and when translate was not asked for.",
     )
     paragraphs: list[ParagraphTranslation] | None = Field(
         default=None, description="The body paragraph by paragraph, with translations."

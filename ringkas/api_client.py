@@ -211,6 +211,8 @@ def _article_body(article: Article) -> dict[str, Any]:
     }
     if article.title is not None:
         body["title"] = article.title
+    if article.format != "text":
+        body["format"] = article.format
     return body
 
 

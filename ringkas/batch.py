@@ -32,7 +32,8 @@ from ringkas.settings import Settings
 # of the batch script never imports the model layer (and with it torch).
 LANGUAGES = ("id", "en")
 TASKS = ("translate", "brief", "brief_id")
-INPUT_SUFFIXES = (".txt", ".jsonl")
+HTML_SUFFIXES = (".html", ".htm")
+INPUT_SUFFIXES = (".txt", ".jsonl", *HTML_SUFFIXES)
 
 Record = dict[str, Any]
 Processor = Callable[[Iterable["Article"]], Iterator[Record]]
@@ -51,13 +52,15 @@ class Article:
     source_lang: str | None  # None: detected, per article, by the model layer
     title: str | None
     origin: str
+    format: str = "text"  # "html": an HTML file, translated with its markup kept
 
 
 # --- reading inputs ------------------------------------------------------------------------
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
-    """The files to read: files as given, folders as their *.txt and *.jsonl, sorted.
+    """The files to read: files as given, folders as their *.txt, *.jsonl and *.html
+    (*.htm), sorted.
 
     Checked before anything is processed, so a wrong path or file type stops the run
     before it starts rather than halfway through.
@@ -75,7 +78,8 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
             if path.suffix not in INPUT_SUFFIXES:
                 raise InputError(
                     f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                    f"give .txt files (first line = title), .jsonl files or folders"
+                    f"give .txt files (first line = title), .jsonl files, .html files or "
+                    "folders"
                 )
             files.append(path)
         else:
@@ -100,6 +104,11 @@ def read_txt(path: Path, source_lang: str | None) -> Article:
             break
     body = "\n".join(lines[body_start:]).strip()
     return Article(path.stem, body, source_lang, title, str(path))
+
+
+def read_html(path: Path, source_lang: str | None) -> Article:
+    """An .html file: one article, translated with its markup (``"format": "html"``)."""
+    return Article(path.stem, _read_text(path).strip(), source_lang, None, str(path), "html")
 
 
 def iter_jsonl(path: Path, source_lang: str | None) -> Iterator[Article]:
@@ -133,12 +142,15 @@ def _jsonl_article(line: str, origin: str, source_lang: str | None) -> Article:
     for key in ("title", "source_lang"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise InputError(f"{origin}: {key!r} must be a string")
+    if obj.get("format", "text") not in ("text", "html"):
+        raise InputError(f'{origin}: \'format\' must be "text" or "html"')
     return Article(
         id=str(given_id) if given_id is not None else text_id(text),
         text=text,
         source_lang=obj.get("source_lang") or source_lang,
         title=obj.get("title"),
         origin=origin,
+        format=obj.get("format", "text"),
     )
 
 
@@ -154,6 +166,8 @@ def iter_articles(files: Iterable[Path], source_lang: str | None) -> Iterator[Ar
     for path in files:
         if path.suffix == ".jsonl":
             yield from iter_jsonl(path, source_lang)
+        elif path.suffix in HTML_SUFFIXES:
+            yield read_html(path, source_lang)
         else:
             yield read_txt(path, source_lang)
 
@@ -402,6 +416,7 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
                     source_lang=article.source_lang,
                     title=article.title,
                     tasks=tuple(tasks),  # type: ignore[arg-type]  # checked against TASKS
+                    format="html" if article.format == "html" else "text",
                 )
                 for article in group
             ]

@@ -7,7 +7,7 @@ worker (or Celery's result backend, which reports unknown ids as PENDING) being 
 Layout: one hash per job, ``ringkas:job:{job_id}``, with the fields
 
 - ``meta``: ``{"job_id", "created_at", "tasks", "total"}``
-- ``input:{i}``: ``{"id", "title", "text", "source_lang"}``
+- ``input:{i}``: ``{"id", "title", "text", "source_lang", "glossary", "format"}``
 - ``state:{i}``: ``{"status", "attempts", "started_at", "finished_at", "error", "batched"}``
 - ``result:{i}``: the article's result, written with its final state in one step; kept
   apart so that a status poll (``get(..., with_results=False)``) never reads or parses it
@@ -81,6 +81,7 @@ class ArticleInput:
     id: str | None = None
     title: str | None = None
     glossary: dict[str, str] | None = None
+    format: str = "text"  # "html": text is an HTML document
 
 
 @dataclass(frozen=True)

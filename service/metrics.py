@@ -34,6 +34,8 @@ COUNTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "articles": ("Articles finished, by status.", ("status",)),
     "sentences_translated": ("Sentences translated (titles included).", ()),
     "tokens_translated": ("Source tokens translated (whitespace-separated words).", ()),
+    "tm_lookups": ("Sentences of finished articles looked up in the translation memory.", ()),
+    "tm_hits": ("Of those, sentences the memory served instead of the model.", ()),
 }
 HISTOGRAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "model_latency_seconds": ("Model time per article, by task (translate, brief).", ("task",)),
@@ -75,6 +77,14 @@ class RingkasCollector(Collector):
             [], max(submitted - sum(counters.get("jobs_finished", {}).values()), 0)
         )
         yield in_progress
+        hit_ratio = GaugeMetricFamily(
+            "ringkas_tm_hit_ratio",
+            "Share of looked-up sentences the translation memory served (0 before any lookup).",
+        )
+        lookups = sum(counters.get("tm_lookups", {}).values())
+        hits = sum(counters.get("tm_hits", {}).values())
+        hit_ratio.add_metric([], hits / lookups if lookups else 0.0)
+        yield hit_ratio
         for name, (help_text, label_names) in HISTOGRAMS.items():
             hist = HistogramMetricFamily(f"ringkas_{name}", help_text, labels=label_names)
             for labels, data in sorted(histograms.get(name, {}).items()):

@@ -120,6 +120,7 @@ def submit_job(
             id=a.id,
             title=a.title,
             glossary={**(body.glossary or {}), **(a.glossary or {})} or None,
+            format=a.format,
         )
         for a in body.articles
     ]

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ringkas.models.result import ArticleResult, TextResult
-from ringkas.service.textnorm import clean_field, is_blank, normalise_field
+from ringkas.service.textnorm import (
+    clean_field,
+    clean_text,
+    html_to_text,
+    is_blank,
+    normalise_field,
+)
 
 Language = Literal["id", "en"]
 TaskName = Literal["translate", "brief", "brief_id"]
@@ -58,6 +71,22 @@ def _not_blank(value: object) -> object:
 # for blankness, so "<p> </p>" is refused as empty.
 NonBlankText = Annotated[str, BeforeValidator(_not_blank), BeforeValidator(normalise_field)]
 TitleText = Annotated[str, BeforeValidator(normalise_field)]
+ArticleFormat = Literal["text", "html"]
+
+
+def _article_text(value: object, info: ValidationInfo) -> object:
+    """An article's text: normalised (HTML stripped), or, with ``"format": "html"``, kept
+    as HTML (only cleaned of controls and invalid Unicode) and refused when it has no text."""
+    if not isinstance(value, str) or info.data.get("format") != "html":
+        return _not_blank(normalise_field(value))
+    html = clean_text(value)
+    if is_blank(html_to_text(html)):
+        raise PydanticCustomError("blank_text", "the HTML has no text to translate")
+    return html
+
+
+# format is declared before text, so that text's validator can read it.
+ArticleText = Annotated[str, BeforeValidator(_article_text)]
 LabelText = Annotated[str, BeforeValidator(clean_field)]
 
 
@@ -66,13 +95,20 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: NonBlankText = Field(
+    format: ArticleFormat = Field(
+        default="text",
+        description="`text` (default): HTML in the text is stripped to plain text. `html`: "
+        "the text is an HTML page or fragment, translated with its markup kept; the result's "
+        "`html` is the translated document (blocks, links and emphasis kept, scripts and "
+        "styles dropped), its `translation` the plain text.",
+    )
+    text: ArticleText = Field(
         min_length=1,
         max_length=TEXT_CEILING,
         description="The article body; paragraphs separated by newlines. At most "
         "RINGKAS_MAX_ARTICLE_CHARS characters (default 20,000), counted after normalisation: "
         "HTML is stripped to text (blocks become lines), control characters and invalid "
-        "Unicode are removed, NFC.",
+        "Unicode are removed, NFC. With `format` `html` the markup is kept and counts.",
     )
     id: LabelText | None = Field(
         default=None,

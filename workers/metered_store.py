@@ -57,8 +57,12 @@ class MeteredJobStore(JobStore):
                 # Whitespace tokens of the source: the same measure for every model.
                 words = sum(len(str(p.get("source", "")).split()) for p in paragraphs)
                 self.metrics.inc("tokens_translated", float(words))
-            for task, seconds in (result.get("timings") or {}).items():
-                if isinstance(seconds, int | float):
+            timings = result.get("timings") or {}
+            if timings.get("tm_sentences") is not None:
+                self.metrics.inc("tm_lookups", float(timings["tm_sentences"]))
+                self.metrics.inc("tm_hits", float(timings.get("tm_hits") or 0))
+            for task, seconds in timings.items():
+                if isinstance(seconds, int | float) and task.endswith("_s"):
                     self.metrics.observe(
                         "model_latency_seconds", float(seconds), task=task.removesuffix("_s")
                     )

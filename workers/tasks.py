@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis.exceptions
 from billiard.einfo import ExceptionInfo
@@ -35,6 +36,10 @@ from ringkas.workers.errors import SyncTaskError
 from ringkas.workers.metered_store import MeteredJobStore
 from ringkas.workers.progress import ThrottledProgress
 
+if TYPE_CHECKING:
+    from ringkas.models.memory import TranslationMemory
+    from ringkas.models.options import PipelineOptions
+
 logger = get_task_logger(__name__)
 
 # Worth another try: the infrastructure hiccuped, the input is not at fault.
@@ -44,6 +49,30 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     ConnectionError,
     TimeoutError,
 )
+
+
+def pipeline_options() -> PipelineOptions:
+    """The model layer's options, with this process's translation memory plugged in."""
+    settings = get_settings()
+    memory = _translation_memory(
+        settings.translation_memory,
+        settings.redis_url,
+        settings.translation_memory_ttl_s,
+        settings.translation_memory_max_entries,
+    )
+    return replace(settings.pipeline_options(), translation_memory=memory)
+
+
+@lru_cache(maxsize=4)
+def _translation_memory(
+    enabled: bool, redis_url: str, ttl_s: int, max_entries: int
+) -> TranslationMemory | None:
+    """One memory (one connection pool) per process and configuration; ``None`` when off."""
+    if not enabled:
+        return None
+    from ringkas.translation_memory import RedisTranslationMemory
+
+    return RedisTranslationMemory.from_url(redis_url, ttl_s, max_entries)
 
 
 @lru_cache(maxsize=1)
@@ -317,6 +346,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
                 title=article.title,
                 tasks=tuple(t for t in TASKS if t in tasks),
                 glossary=article.glossary,
+                format="html" if article.format == "html" else "text",
             )
         )
     stored: set[int] = set()
@@ -332,7 +362,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
         StopIfCancelled(quick, job_id, index, ThrottledProgress(quick, job_id, index))
         for index in indices
     ]
-    outcomes = run_pipeline(requests, get_settings().pipeline_options(), progress, store_outcome)
+    outcomes = run_pipeline(requests, pipeline_options(), progress, store_outcome)
     for position, outcome in enumerate(outcomes):
         if position not in stored:
             store_outcome(position, outcome)
@@ -373,7 +403,7 @@ def translate_text(
     from ringkas.models.pipeline import translate_text as run_translate
 
     try:
-        result = run_translate(text, source_lang, get_settings().pipeline_options(), glossary)
+        result = run_translate(text, source_lang, pipeline_options(), glossary)
         return result.model_dump(mode="json")
     except ValidationError:
         raise  # a result that does not fit its schema is a bug, not the caller's input

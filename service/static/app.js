@@ -24,6 +24,7 @@ function addArticle(values = {}) {
   node.querySelector("[name=title]").value = values.title || "";
   node.querySelector("[name=text]").value = values.text || "";
   node.querySelector("[name=source_lang]").value = values.source_lang === "en" ? "en" : "id";
+  node.querySelector("[name=format]").value = values.format === "html" ? "html" : "text";
   node.dataset.articleId = values.id || "";
   node.querySelector(".remove-article").addEventListener("click", () => {
     node.remove();
@@ -53,6 +54,8 @@ function formArticles() {
         text: node.querySelector("[name=text]").value,
         source_lang: node.querySelector("[name=source_lang]").value,
       };
+      const format = node.querySelector("[name=format]").value;
+      if (format !== "text") article.format = format;
       if (node.dataset.articleId) article.id = node.dataset.articleId;
       return article;
     })
@@ -78,6 +81,11 @@ function parseFile(name, content) {
         }
         return { ...obj, id: obj.id == null ? undefined : String(obj.id) };
       });
+  }
+  if (/\.html?$/i.test(name)) {
+    // An HTML file is one article, translated with its markup (as in `ringkas batch`).
+    return [{ text: content.replace(/^\uFEFF/, "").trim(), format: "html",
+      id: name.replace(/\.[^.]*$/, "") }];
   }
   const lines = content.replace(/^\uFEFF/, "").split(/\r?\n/);
   const first = lines.findIndex((line) => line.trim());
@@ -295,6 +303,13 @@ function renderArticle(article) {
     box.appendChild(pairs);
   } else if (r.translation) {
     box.appendChild(el("p", "translation", r.translation));
+  }
+  if (typeof r.html === "string") {
+    // The translated document as source (text, never parsed into this page), to copy.
+    const html = el("details", "translated-html");
+    html.appendChild(el("summary", null, "Translated HTML"));
+    html.appendChild(el("pre", "html-source", r.html));
+    box.appendChild(html);
   }
   return box;
 }

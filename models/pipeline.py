@@ -491,10 +491,8 @@ def _brief(english: str, options: PipelineOptions, result: ArticleResult) -> Non
     # is one, and must stop the task.
     except (ModelError, RuntimeError, ValueError, OSError, IndexError) as exc:
         reason = f"the summarizer failed: {exc}"
-    result.brief = trim_brief(
-        extractive_brief(english, brief_options.max_sentences),
-        brief_options.max_sentences,
-        brief_options.max_words,
+    result.brief = extractive_brief(
+        english, brief_options.max_sentences, "en", brief_options.max_words
     )
     result.brief_method = "extractive"
     result.brief_backend = None

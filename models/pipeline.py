@@ -28,6 +28,7 @@ from ringkas.models.registry import translation_key
 from ringkas.models.result import (
     ArticleResult,
     BodySentence,
+    BriefMode,
     DetectedLanguage,
     Language,
     ParagraphTranslation,
@@ -41,6 +42,7 @@ from ringkas.models.translator import (
     TransformersTranslator,
     Translator,
 )
+from ringkas.models.triage import triage_brief
 
 Task = Literal["translate", "brief", "brief_id"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -61,6 +63,9 @@ class ArticleRequest:
             English brief translated into Indonesian, for Indonesian readers).
         glossary: Term → translation for this article (a term mapped to itself is kept
             untranslated); added to the deployment's glossary, overriding it.
+        brief_mode: ``"full"`` writes the brief from the whole (translated) article;
+            ``"triage"`` chooses its sentences on the source and translates only those
+            (``models.triage``), so the brief needs no full translation.
     """
 
     text: str
@@ -68,6 +73,7 @@ class ArticleRequest:
     title: str | None = None
     tasks: tuple[Task, ...] = DEFAULT_TASKS
     glossary: Mapping[str, str] | None = field(default=None, hash=False)
+    brief_mode: BriefMode = "full"
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -174,8 +180,9 @@ class _Article:
     @property
     def needs_translation(self) -> bool:
         # An Indonesian article is translated for its English brief even when only
-        # the brief is asked for.
-        return "translate" in self.request.tasks or self.source_lang != "en"
+        # the brief is asked for, unless a triage brief translates its own sentences.
+        full_brief = self.request.brief_mode == "full"
+        return "translate" in self.request.tasks or (self.source_lang != "en" and full_brief)
 
     @property
     def title(self) -> list[str]:
@@ -318,7 +325,18 @@ def _add_brief(article: _Article, options: PipelineOptions) -> ArticleResult:
     """The article's result, with its briefs when asked for."""
     result = article.result
     tasks = article.request.tasks
-    if "brief" in tasks or "brief_id" in tasks:
+    if article.request.brief_mode == "triage" and ("brief" in tasks or "brief_id" in tasks):
+        translated = result.sentences_detail  # set when the article was translated
+        triage_brief(
+            [s for para in article.sentences for s in para],
+            article.source_lang,
+            tasks,
+            options,
+            _glossary(options, article.request.glossary),
+            result,
+            [d.translation for d in translated] if translated is not None else None,
+        )
+    elif "brief" in tasks or "brief_id" in tasks:
         started = time.perf_counter()
         _brief(article.english, options, result)
         if "brief_id" in tasks and result.brief:
@@ -471,6 +489,7 @@ def _brief(english: str, options: PipelineOptions, result: ArticleResult) -> Non
     """Writes the brief into ``result``: abstractive if the summarizer gives one, else
     extractive."""
     brief_options = options.brief
+    result.brief_mode = "full"
     reason: str | None = None
     try:
         summarizer = summarizer_for(options.models, brief_options)

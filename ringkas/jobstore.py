@@ -78,6 +78,7 @@ class ArticleInput:
     id: str | None = None
     title: str | None = None
     glossary: dict[str, str] | None = None
+    brief_mode: str = "full"  # "full" or "triage" (models.pipeline.ArticleRequest)
 
 
 @dataclass(frozen=True)

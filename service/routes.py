@@ -98,6 +98,7 @@ def submit_job(
             id=a.id,
             title=a.title,
             glossary={**(body.glossary or {}), **(a.glossary or {})} or None,
+            brief_mode=a.brief_mode or body.brief_mode,
         )
         for a in body.articles
     ]

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ringkas.models.result import ArticleResult, TextResult
+from ringkas.models.result import ArticleResult, BriefMode, TextResult
 from ringkas.service.textnorm import clean_field, is_blank, normalise_field
 
 Language = Literal["id", "en"]
@@ -21,6 +21,13 @@ TaskName = Literal["translate", "brief", "brief_id"]
 # brief_id (the English brief in Indonesian) only when asked for
 ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
 ArticleStatus = Literal["queued", "running", "succeeded", "failed"]
+BRIEF_MODE_DESCRIPTION = (
+    "How the brief is written: `full` (default) from the whole translated article, by the "
+    "summarizer; `triage` picks the brief's sentences on the source article (lead sentences "
+    "to the word budget) and translates only those: an English brief, and with `brief_id` "
+    "an Indonesian one, without translating the whole article (about an order of magnitude "
+    "faster; bench/README.md). The result's `brief_mode` says which wrote it."
+)
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial"]
 
 # Ceilings no deployment setting may raise: they keep one request's JSON bounded.
@@ -85,6 +92,9 @@ class ArticleIn(BaseModel):
     )
     source_lang: Language | None = Field(default=None, description=LANG_DESCRIPTION)
     glossary: Glossary | None = None
+    brief_mode: BriefMode | None = Field(
+        default=None, description="This article's brief mode; null: the job's `brief_mode`."
+    )
 
 
 class JobRequest(BaseModel):
@@ -111,6 +121,7 @@ class JobRequest(BaseModel):
         max_length=GLOSSARY_MAX_TERMS,
         description="A glossary for every article of the job; an article's own overrides it.",
     )
+    brief_mode: BriefMode = Field(default="full", description=BRIEF_MODE_DESCRIPTION)
 
     @field_validator("tasks")
     @classmethod

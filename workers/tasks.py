@@ -206,6 +206,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
                 title=article.title,
                 tasks=tuple(t for t in TASKS if t in tasks),
                 glossary=article.glossary,
+                brief_mode="triage" if article.brief_mode == "triage" else "full",
             )
         )
     progress = [ThrottledProgress(store, job_id, index) for index in indices]

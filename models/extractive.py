@@ -1,52 +1,80 @@
-"""Extractive briefs: the article's most central sentences, when no summarizer can write one.
+"""Extractive briefs: the article's lead sentences, filled to the brief's word budget.
 
-Centrality is TF-IDF cosine similarity (``scikit-learn``): each sentence scores the mean
-similarity to the others (LexRank's degree centrality without the graph walk), the lead
-sentence gets a bonus because news puts who/what/numbers first, and the best sentences are
-returned in article order. TF-IDF rather than the offline MiniLM embedding model: it needs
-no model (the fallback runs precisely when models fail), adds no memory to a worker, and
-takes milliseconds; on 3-sentence news briefs, lead-biased TF-IDF centrality is a strong
-baseline.
+News is written as an inverted pyramid: who, what, where and the figures come first. On
+the 70 IndoSum dev articles (``ringkas quality --stage briefs``), a TF-IDF centrality
+brief (the earlier method here) scored ROUGE-L 45 against lead-3's 65: it jumped deep into
+the article (sentence 29 of 31), while the human summaries follow the lead. The brief is
+therefore the lead, sized by words rather than by a fixed count of sentences: sentences in
+article order while they fit ``max_words``; the sentence that would cross the budget is
+kept when that leaves the brief nearer the budget than stopping short (it overshoots by
+less than half its own length). Indonesian lead sentences range from 8 to 50 words, so a
+word budget gives briefs of the length a reader expects where "3 sentences" gives 25 or
+110 words.
+
+It needs no model (it runs precisely when models fail, and picks the sentences of a triage
+brief before anything is translated) and takes microseconds. It is given the cleaned body
+(``models.boilerplate``): datelines, bylines and footers are gone before it chooses.
 """
 
 from __future__ import annotations
 
 from ringkas.models.segment import split_paragraphs, split_sentences
 
-LEAD_BONUS = 0.2
+DEFAULT_MAX_WORDS = 60
 
 
-def extractive_brief(text: str, max_sentences: int = 3, lang: str = "en") -> str:
-    """The ``max_sentences`` most central sentences of ``text``, in their article order.
+def brief_sentences(
+    sentences: list[str], max_sentences: int = 3, max_words: int = DEFAULT_MAX_WORDS
+) -> list[int]:
+    """Which of ``sentences`` (an article's, in order) make its brief: their indices.
+
+    Lead sentences while they fit ``max_sentences`` and ``max_words``; the sentence that
+    crosses ``max_words`` is kept when it overshoots by less than half its length. The
+    first sentence is always kept. A sentence repeated word for word counts once.
+    """
+    chosen: list[int] = []
+    seen: set[str] = set()
+    words = 0
+    for index, sentence in enumerate(sentences):
+        if len(chosen) >= max_sentences:
+            break
+        key = " ".join(sentence.split()).casefold()
+        if not key or key in seen:
+            continue
+        count = len(sentence.split())
+        if chosen and words + count > max_words:
+            if 2 * (words + count - max_words) < count:  # nearer the budget with it
+                chosen.append(index)
+            break
+        seen.add(key)
+        chosen.append(index)
+        words += count
+    return chosen
+
+
+def extractive_brief(
+    text: str, max_sentences: int = 3, lang: str = "en", max_words: int = DEFAULT_MAX_WORDS
+) -> str:
+    """The brief of ``text`` made of its own sentences (``brief_sentences``).
 
     Args:
-        text: The article; paragraphs on separate lines.
+        text: The article's body, cleaned; paragraphs on separate lines.
         max_sentences: How many sentences at most.
         lang: Language of ``text`` (for sentence splitting).
+        max_words: The word budget (see ``brief_sentences`` for the sentence crossing it).
 
     Returns:
         The sentences joined with spaces; ``""`` for a text without sentences.
     """
-    sentences = [s for p in split_paragraphs(text) for s in split_sentences(p, lang)]
-    sentences = list(dict.fromkeys(sentences))  # a repeated line counts once
-    if len(sentences) <= max_sentences:
-        return " ".join(sentences)
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    try:
-        matrix = TfidfVectorizer(lowercase=True).fit_transform(sentences)
-    except ValueError:  # no word at all (only numbers or punctuation)
-        return " ".join(sentences[:max_sentences])
-    similarity = cosine_similarity(matrix)
-    count = len(sentences)
-    scores = [(similarity[i].sum() - similarity[i, i]) / (count - 1) for i in range(count)]
-    scores[0] += LEAD_BONUS
-    best = sorted(range(count), key=lambda i: (-scores[i], i))[:max_sentences]
-    return " ".join(sentences[i] for i in sorted(best))
+    sentences = article_sentences(text, lang)
+    return " ".join(sentences[i] for i in brief_sentences(sentences, max_sentences, max_words))
 
 
 def lead_brief(text: str, max_sentences: int = 3, lang: str = "en") -> str:
     """The first ``max_sentences`` sentences: the lead-3 baseline of news summarization."""
-    sentences = [s for p in split_paragraphs(text) for s in split_sentences(p, lang)]
-    return " ".join(sentences[:max_sentences])
+    return " ".join(article_sentences(text, lang)[:max_sentences])
+
+
+def article_sentences(text: str, lang: str) -> list[str]:
+    """The sentences of all paragraphs of ``text``, in order."""
+    return [s for p in split_paragraphs(text) for s in split_sentences(p, lang)]

@@ -30,6 +30,7 @@ from ringkas.models.registry import translation_key
 from ringkas.models.result import (
     ArticleResult,
     BodySentence,
+    BriefMode,
     DetectedLanguage,
     Language,
     ParagraphTranslation,
@@ -43,6 +44,7 @@ from ringkas.models.translator import (
     TransformersTranslator,
     Translator,
 )
+from ringkas.models.triage import triage_brief
 
 Task = Literal["translate", "brief", "brief_id"]
 Format = Literal["text", "html"]
@@ -67,6 +69,9 @@ class ArticleRequest:
         format: ``"html"``: ``text`` is HTML, translated block by block with its markup
             kept (``models.html_doc``; no boilerplate removal: the markup says what is
             what), and the result's ``html`` is the translated document.
+        brief_mode: ``"full"`` writes the brief from the whole (translated) article;
+            ``"triage"`` chooses its sentences on the source and translates only those
+            (``models.triage``), so the brief needs no full translation.
     """
 
     text: str
@@ -75,6 +80,7 @@ class ArticleRequest:
     tasks: tuple[Task, ...] = DEFAULT_TASKS
     glossary: Mapping[str, str] | None = field(default=None, hash=False)
     format: Format = "text"
+    brief_mode: BriefMode = "full"
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -201,8 +207,9 @@ class _Article:
     @property
     def needs_translation(self) -> bool:
         # An Indonesian article is translated for its English brief even when only
-        # the brief is asked for.
-        return "translate" in self.request.tasks or self.source_lang != "en"
+        # the brief is asked for, unless a triage brief translates its own sentences.
+        full_brief = self.request.brief_mode == "full"
+        return "translate" in self.request.tasks or (self.source_lang != "en" and full_brief)
 
     @property
     def title(self) -> list[str]:
@@ -431,7 +438,18 @@ def _add_brief(article: _Article, options: PipelineOptions) -> ArticleResult:
     """The article's result, with its briefs when asked for."""
     result = article.result
     tasks = article.request.tasks
-    if "brief" in tasks or "brief_id" in tasks:
+    if article.request.brief_mode == "triage" and ("brief" in tasks or "brief_id" in tasks):
+        translated = result.sentences_detail  # set when the article was translated
+        triage_brief(
+            [s for para in article.sentences for s in para],
+            article.source_lang,
+            tasks,
+            options,
+            _glossary(options, article.request.glossary),
+            result,
+            [d.translation for d in translated] if translated is not None else None,
+        )
+    elif "brief" in tasks or "brief_id" in tasks:
         started = time.perf_counter()
         _brief(article.english, options, result)
         if "brief_id" in tasks and result.brief:
@@ -586,6 +604,7 @@ def _brief(english: str, options: PipelineOptions, result: ArticleResult) -> Non
     """Writes the brief into ``result``: abstractive if the summarizer gives one, else
     extractive."""
     brief_options = options.brief
+    result.brief_mode = "full"
     reason: str | None = None
     try:
         summarizer = summarizer_for(options.models, brief_options)
@@ -606,10 +625,8 @@ def _brief(english: str, options: PipelineOptions, result: ArticleResult) -> Non
     # is one, and must stop the task.
     except (ModelError, RuntimeError, ValueError, OSError, IndexError) as exc:
         reason = f"the summarizer failed: {exc}"
-    result.brief = trim_brief(
-        extractive_brief(english, brief_options.max_sentences),
-        brief_options.max_sentences,
-        brief_options.max_words,
+    result.brief = extractive_brief(
+        english, brief_options.max_sentences, "en", brief_options.max_words
     )
     result.brief_method = "extractive"
     result.brief_backend = None

@@ -7,9 +7,9 @@ FLORES-200 dev. Each line goes through Ringkas's own sentence path (protected sp
 loop guard), so the score is the service's, not the bare model's.
 
 Briefs: ROUGE-1/2/L F1 (``rouge-score``) against human summaries, with a lead-3 baseline
-and the extractive (TF-IDF) brief. IndoSum's summaries are Indonesian, so the English brief
-is translated back to Indonesian (en→id) before scoring, and the baselines take the first /
-most central sentences of the Indonesian article itself.
+and the extractive brief (lead sentences to the word budget). IndoSum's summaries are
+Indonesian, so the English brief is translated back to Indonesian (en→id) before scoring,
+and the baselines take their sentences from the Indonesian article itself.
 
 With random-weight demo models the numbers are meaningless; the harness is not.
 """
@@ -141,7 +141,7 @@ def evaluate_briefs(
         "articles": len(articles),
         "systems": {
             "brief (id→en, summarize, en→id)": rouge_scores(briefs, references),
-            "extractive tf-idf (id)": rouge_scores(extractive, references),
+            "extractive lead (id)": rouge_scores(extractive, references),
             "lead-3 (id)": rouge_scores(leads, references),
         },
     }

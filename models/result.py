@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Language = Literal["id", "en"]
 BriefMethod = Literal["abstractive", "extractive"]
+BriefMode = Literal["full", "triage"]
 Backend = Literal["transformers", "ctranslate2"]
 
 
@@ -160,6 +161,12 @@ class ArticleResult(_Result):
         default=None,
         description="abstractive (the summarizer wrote it) or extractive (sentences chosen "
         "from the article, when the summarizer is missing or failed).",
+    )
+    brief_mode: BriefMode | None = Field(
+        default=None,
+        description="Which mode wrote the brief: full (from the whole translation) or "
+        "triage (sentences chosen on the source, only those translated); null without a "
+        "brief.",
     )
     brief_backend: Backend | None = Field(
         default=None, description="The summarizer's backend; null for an extractive brief."

@@ -105,6 +105,7 @@ def api_processor(
     chunk_size: int,
     poll_interval_s: float = 1.0,
     jobs_in_flight: int = 2,
+    brief_mode: str = "full",
     stall_timeout_s: float = 900.0,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
@@ -119,6 +120,8 @@ def api_processor(
         body = {
             "articles": [_article_body(a) for a in chunk],
             "tasks": list(tasks),
+            # Only when not the default, so an API without brief modes takes the job.
+            **({"brief_mode": brief_mode} if brief_mode != "full" else {}),
         }
         response = request(client, "POST", "/v1/jobs", json=body, sleep=sleep)
         if response.status_code == 202:

@@ -391,9 +391,12 @@ def run_batch(
     return summary
 
 
-def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
+def local_processor(
+    settings: Settings, tasks: Sequence[str], brief_mode: str = "full"
+) -> Processor:
     """Runs the model layer in this process (``--local``), ``RINGKAS_TASK_MAX_ARTICLES``
-    articles at a time, their sentences batched together as a worker batches them."""
+    articles at a time, their sentences batched together as a worker batches them.
+    ``brief_mode``: ``"full"`` or ``"triage"`` (``models.pipeline.ArticleRequest``)."""
 
     def process(articles: Iterable[Article]) -> Iterator[Record]:
         # Imported here: loading the model layer pulls in torch and transformers.
@@ -417,6 +420,7 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
                     title=article.title,
                     tasks=tuple(tasks),  # type: ignore[arg-type]  # checked against TASKS
                     format="html" if article.format == "html" else "text",
+                    brief_mode="triage" if brief_mode == "triage" else "full",
                 )
                 for article in group
             ]

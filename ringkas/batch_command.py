@@ -39,6 +39,7 @@ EXIT_FAILED_ARTICLES = 1
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 AUTO = "auto"  # --source-lang auto: each article's language is detected
+BRIEF_MODES = ("full", "triage")  # models.result.BriefMode
 
 Echo = Callable[..., Any]
 
@@ -56,6 +57,7 @@ class BatchOptions:
     poll_interval_s: float = 1.0
     jobs_in_flight: int = 2
     progress: bool = True
+    brief_mode: str = "full"
 
 
 class UsageError(Exception):
@@ -73,6 +75,8 @@ def run_batch_command(
         if opts.source_lang not in (*LANGUAGES, AUTO):
             raise UsageError(f"--source-lang must be one of: {', '.join((*LANGUAGES, AUTO))}")
         default_lang = None if opts.source_lang == AUTO else opts.source_lang
+        if opts.brief_mode not in BRIEF_MODES:
+            raise UsageError(f"--brief-mode must be one of: {', '.join(BRIEF_MODES)}")
         files = expand_inputs(opts.inputs)
     except (InputError, UsageError, ValueError) as exc:
         echo(f"Error: {exc}", err=True)
@@ -126,7 +130,7 @@ def _processor(
 ) -> Iterator[Processor]:
     if opts.local:
         echo("Running the models in this process (--local).")
-        yield local_processor(settings, tasks)
+        yield local_processor(settings, tasks, opts.brief_mode)
         return
     base_url = opts.api or settings.api_url
     echo(f"Sending jobs to {base_url}.")
@@ -139,6 +143,7 @@ def _processor(
             chunk_size=chunk_size,
             poll_interval_s=opts.poll_interval_s,
             jobs_in_flight=opts.jobs_in_flight,
+            brief_mode=opts.brief_mode,
         )
 
 

@@ -110,6 +110,13 @@ def batch(
     poll_interval: Annotated[float, typer.Option(min=0.05, help="Seconds between polls.")] = 1.0,
     jobs_in_flight: Annotated[int, typer.Option(min=1, help="Jobs submitted at once.")] = 2,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    brief_mode: Annotated[
+        str,
+        typer.Option(
+            help="full, or triage: briefs from sentences chosen on the source, only those "
+            "translated (e.g. --tasks brief --brief-mode triage: a folder's briefs first)."
+        ),
+    ] = "full",
 ) -> None:
     """Translate and brief many articles, through the API (default) or locally (--local)."""
     from ringkas.batch_command import BatchOptions, run_batch_command
@@ -127,6 +134,7 @@ def batch(
             poll_interval_s=poll_interval,
             jobs_in_flight=jobs_in_flight,
             progress=progress,
+            brief_mode=brief_mode,
         ),
         echo=typer.echo,
     )

@@ -82,6 +82,7 @@ class ArticleInput:
     title: str | None = None
     glossary: dict[str, str] | None = None
     format: str = "text"  # "html": text is an HTML document
+    brief_mode: str = "full"  # "full" or "triage" (models.pipeline.ArticleRequest)
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ def submit_job(
             title=a.title,
             glossary={**(body.glossary or {}), **(a.glossary or {})} or None,
             format=a.format,
+            brief_mode=a.brief_mode or body.brief_mode,
         )
         for a in body.articles
     ]

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ringkas.models.result import ArticleResult, TextResult
+from ringkas.models.result import ArticleResult, BriefMode, TextResult
 from ringkas.service.textnorm import (
     clean_field,
     clean_text,
@@ -36,6 +36,13 @@ ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
 ArticleStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "partial", "cancelled"]
 CALLBACK_URL_MAX_CHARS = 2_000
+BRIEF_MODE_DESCRIPTION = (
+    "How the brief is written: `full` (default) from the whole translated article, by the "
+    "summarizer; `triage` picks the brief's sentences on the source article (lead sentences "
+    "to the word budget) and translates only those: an English brief, and with `brief_id` "
+    "an Indonesian one, without translating the whole article (7-24× faster per article "
+    "in bench/triage.py; bench/README.md). The result's `brief_mode` says which wrote it."
+)
 
 # Ceilings no deployment setting may raise: they keep one request's JSON bounded.
 TEXT_CEILING = 1_000_000
@@ -122,6 +129,9 @@ class ArticleIn(BaseModel):
     )
     source_lang: Language | None = Field(default=None, description=LANG_DESCRIPTION)
     glossary: Glossary | None = None
+    brief_mode: BriefMode | None = Field(
+        default=None, description="This article's brief mode; null: the job's `brief_mode`."
+    )
 
 
 class JobRequest(BaseModel):
@@ -158,6 +168,7 @@ class JobRequest(BaseModel):
         "`Ringkas-Delivery`), retried with backoff until it answers 2xx. Private, loopback "
         "and link-local addresses are refused (422).",
     )
+    brief_mode: BriefMode = Field(default="full", description=BRIEF_MODE_DESCRIPTION)
 
     @field_validator("tasks")
     @classmethod

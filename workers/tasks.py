@@ -347,6 +347,7 @@ def _run(store: JobStore, job_id: str, indices: list[int]) -> None:
                 tasks=tuple(t for t in TASKS if t in tasks),
                 glossary=article.glossary,
                 format="html" if article.format == "html" else "text",
+                brief_mode="triage" if article.brief_mode == "triage" else "full",
             )
         )
     stored: set[int] = set()

@@ -11,4 +11,5 @@ STAGES = {
     "language": "ringkas.models.evaluation.language",
     "numbers": "ringkas.models.evaluation.numbers",
     "boilerplate": "ringkas.models.evaluation.boilerplate",
+    "briefs": "ringkas.models.evaluation.briefs",
 }

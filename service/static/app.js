@@ -144,6 +144,8 @@ async function submitJob(event) {
   showError("");
   const articles = formArticles();
   const tasks = [...document.querySelectorAll("input[name=tasks]:checked")].map((c) => c.value);
+  const mode = document.querySelector("input[name=brief_mode]:checked");
+  const brief_mode = mode ? mode.value : "full";
   if (!articles.length) return showError("Paste an article's text or load a file first.");
   if (articles.some((a) => !a.text.trim())) return showError("Every article needs its text.");
   if (!tasks.length) return showError("Choose at least one task.");
@@ -152,7 +154,7 @@ async function submitJob(event) {
     const response = await fetch("/v1/jobs", {
       method: "POST",
       headers: headers(),
-      body: JSON.stringify({ articles, tasks }),
+      body: JSON.stringify({ articles, tasks, brief_mode }),
     });
     if (response.status !== 202) throw new Error(await describeError(response));
     const accepted = await response.json();
@@ -268,10 +270,13 @@ function renderArticle(article) {
   }
   const r = article.result || {};
   if (r.title_translation) box.appendChild(el("p", "title-translation", r.title_translation));
-  if (r.brief) {
+  if (r.brief || r.brief_id) {
     const brief = el("section", "brief");
-    brief.appendChild(el("h4", null, "Brief"));
-    brief.appendChild(el("p", null, r.brief));
+    brief.dataset.mode = r.brief_mode || "";
+    const how = r.brief_mode === "triage" ? " (triage: sentences chosen on the source)" : "";
+    brief.appendChild(el("h4", null, `Brief${how}`));
+    if (r.brief) brief.appendChild(el("p", null, r.brief));
+    if (r.brief_id) brief.appendChild(el("p", "brief-id", r.brief_id));
     box.appendChild(brief);
   }
   const warnings = Array.isArray(r.warnings) ? r.warnings : [];

@@ -23,10 +23,12 @@ from fastapi.responses import JSONResponse
 from ringkas.jobstore import ArticleInput, JobStore, JobView
 from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
+from ringkas.redismemory import MemoryGuard
 from ringkas.report import markdown_document
 from ringkas.service import limits
 from ringkas.service.auth import AccessDep
 from ringkas.service.deps import (
+    get_memory_guard,
     get_metrics,
     get_queue,
     get_settings,
@@ -88,9 +90,11 @@ def submit_job(
     queue: QueueDep,
     metrics: MetricsDep,
     caller: AccessDep,
+    memory: Annotated[MemoryGuard, Depends(get_memory_guard)],
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
+    memory.check()  # 503 store_full near Redis's maxmemory (ringkas/redismemory.py)
     articles = [
         ArticleInput(
             text=a.text,

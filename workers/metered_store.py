@@ -15,6 +15,7 @@ import redis
 
 from ringkas.jobstore import FINISHED, JobStore
 from ringkas.metrics import MetricsStore
+from ringkas.resultstore import ResultStore
 
 logger = logging.getLogger("ringkas.worker")
 
@@ -26,8 +27,8 @@ JOB_COUNTED_FIELD = "metrics_counted"
 class MeteredJobStore(JobStore):
     """A `JobStore` that records each finished article (and job) in a `MetricsStore`."""
 
-    def __init__(self, client: redis.Redis, ttl_s: int) -> None:
-        super().__init__(client, ttl_s)
+    def __init__(self, client: redis.Redis, ttl_s: int, results: ResultStore | None = None) -> None:
+        super().__init__(client, ttl_s, results)
         self.metrics = MetricsStore(client)
 
     def _finish(

@@ -22,6 +22,7 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.utils.log import get_task_logger
 
 from ringkas.jobstore import ArticleState, JobNotFound, JobStore
+from ringkas.resultstore import make_result_store
 from ringkas.settings import get_settings
 from ringkas.workers.celery_app import PROCESS_ARTICLES, TRANSLATE_TEXT, app
 from ringkas.workers.errors import SyncTaskError
@@ -34,7 +35,9 @@ logger = get_task_logger(__name__)
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
-    ConnectionError,
+    # Redis at its maxmemory (noeviction): room comes back as jobs expire.
+    redis.exceptions.OutOfMemoryError,
+    ConnectionError,  # the PostgreSQL result store's ResultStoreUnavailable among them
     TimeoutError,
 )
 
@@ -44,7 +47,12 @@ def job_store() -> JobStore:
     """This process's job store (one connection pool per worker process)."""
     settings = get_settings()
     # Rides out a Redis restart (about 30 s) rather than failing the article mid-write.
-    return MeteredJobStore.from_url(settings.redis_url, settings.job_ttl_s, reconnect_s=30)
+    return MeteredJobStore.from_url(
+        settings.redis_url,
+        settings.job_ttl_s,
+        reconnect_s=30,
+        results=make_result_store(settings),
+    )
 
 
 def failure_message(exc: BaseException, max_retries: int) -> str:

@@ -564,7 +564,7 @@ class JobStore:
                     job_id=job_id,
                     index=index,
                     meta=json.loads(meta),
-                    owner=owner,
+                    owner=None if owner is None else str(owner),
                     label=label,
                     state=asdict(replace(state, result=None)),
                     sentences=json.loads(sentences) if sentences else None,

@@ -127,7 +127,11 @@ class RedisResults(ResultStore):
         if not indices:
             return {}
         values = self._redis.hmget(self._key(job_id), [f"result:{i}" for i in indices])
-        return {i: bytes(v) for i, v in zip(indices, values, strict=True) if v is not None}
+        return {
+            i: v if isinstance(v, bytes) else str(v).encode()
+            for i, v in zip(indices, values, strict=True)
+            if v is not None
+        }
 
 
 # Processes that forked from one holding a pool must not touch (or close) its connections:

@@ -112,3 +112,19 @@ def test_flower_starts_with_basic_auth(tmp_path: Path) -> None:
     assert result.stdout.strip() == (
         "celery --broker=redis://redis:6379/0 flower --port=5555 --basic-auth=admin:s3cret"
     )
+
+
+def test_redis_is_bounded_and_never_evicts_job_state() -> None:
+    command = compose_config()["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory") + 1] == "2gb"
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    resized = compose_config(RINGKAS_REDIS_MAXMEMORY="8gb")["services"]["redis"]["command"]
+    assert resized[resized.index("--maxmemory") + 1] == "8gb"
+
+
+def test_the_result_store_is_redis_unless_postgresql_is_chosen() -> None:
+    api = compose_config()["services"]["api"]["environment"]
+    assert api["RINGKAS_RESULT_STORE"] == "redis"
+    assert api["RINGKAS_DATABASE_URL"] == "postgresql://ringkas:ringkas@postgres:5432/ringkas"
+    chosen = compose_config(RINGKAS_RESULT_STORE="postgresql")["services"]["worker"]
+    assert chosen["environment"]["RINGKAS_RESULT_STORE"] == "postgresql"

@@ -30,15 +30,19 @@ TTL_S = 3600
 
 @pytest.fixture(scope="module")
 def real_results(settings: Settings) -> list[dict[str, Any]]:
-    """The demo models' results on both seeds (cut short: the models are slow on a busy
-    machine), one with a brief and one translated only."""
+    """The demo models' results on both seeds, one with a brief and one translated only.
+    Cut short, greedy, a dozen tokens a sentence: random weights never end a sentence, and
+    the shape of the result is what matters here."""
+    fast = settings.model_copy(
+        update={"num_beams": 1, "brief_num_beams": 1, "bench_fixed_output_tokens": 12}
+    )
     requests = []
     for path, tasks in zip(SEEDS, [("translate", "brief"), ("translate",)], strict=True):
         title, body = path.read_text(encoding="utf-8").split("\n", 1)
         requests.append(
             ArticleRequest(text=body[:1200], title=title, source_lang="id", tasks=tasks)
         )
-    outcomes = process_articles(requests, settings.pipeline_options())
+    outcomes = process_articles(requests, fast.pipeline_options())
     return [o.model_dump(mode="json") for o in outcomes if not isinstance(o, Exception)]
 
 
@@ -87,7 +91,7 @@ def test_a_brief_only_result_and_a_plain_json_result_of_before_decode() -> None:
     ).model_dump(mode="json")
     blob = resultcodec.encode(brief_only)
 
-    assert blob[:1] == b"{"  # small: not compressed
+    assert len(blob) < len(json.dumps(brief_only))
     assert resultcodec.decode(blob) == brief_only
     # written by the store before this format: the whole result as JSON text
     assert resultcodec.decode(json.dumps(brief_only)) == brief_only

@@ -1,4 +1,4 @@
-"""The ``ringkas`` command line: ``ringkas models …``, ``keys …``, ``batch``, ``demo``."""
+"""The ``ringkas`` command line: ``models …``, ``keys …``, ``results …``, ``batch``, ``demo``."""
 
 from __future__ import annotations
 
@@ -334,3 +334,44 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id, from `
         typer.echo(f"no key {key_id!r}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}")
+
+
+results_app = typer.Typer(
+    no_args_is_help=True,
+    help="The PostgreSQL result store (RINGKAS_RESULT_STORE=postgresql, RINGKAS_DATABASE_URL).",
+)
+app.add_typer(results_app, name="results")
+
+
+def _database_url() -> str:
+    from ringkas.settings import get_settings
+
+    url = get_settings().database_url
+    if not url:
+        typer.echo("RINGKAS_DATABASE_URL is not set", err=True)
+        raise typer.Exit(2)
+    return url
+
+
+@results_app.command("migrate")
+def results_migrate() -> None:
+    """Apply the pending schema migrations (the API and workers also do on first use)."""
+    import psycopg
+
+    from ringkas.dbschema import apply_migrations
+
+    with psycopg.connect(_database_url(), autocommit=True) as conn:
+        applied = apply_migrations(conn)
+    typer.echo(f"applied: {', '.join(applied)}" if applied else "the schema is up to date")
+
+
+@results_app.command("purge")
+def results_purge() -> None:
+    """Delete the jobs whose retention (RINGKAS_JOB_TTL_S) has ended, with their results."""
+    from ringkas.resultstore import PostgresResults
+
+    store = PostgresResults(_database_url())
+    try:
+        typer.echo(f"deleted {store.purge_expired()} expired jobs")
+    finally:
+        store.close()

@@ -47,6 +47,32 @@ class Settings(BaseSettings):
         "be below RINGKAS_TASK_TIME_LIMIT_S (refused at start-up). Article leases "
         "(RINGKAS_LEASE_S) bring a dead worker's started articles back sooner.",
     )
+    result_store: Literal["redis", "postgresql"] = Field(
+        default="redis",
+        description="Where finished articles' results live: redis (in the job's hash, "
+        "nothing more to run) or postgresql (written once to RINGKAS_DATABASE_URL; Redis "
+        "keeps only job state, progress and the queue). See ringkas/resultstore.py.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RINGKAS_DATABASE_URL", "DATABASE_URL"),
+        description="PostgreSQL for RINGKAS_RESULT_STORE=postgresql, e.g. "
+        "postgresql://ringkas:secret@db:5432/ringkas; its tables are created on first use.",
+    )
+    result_purge_interval_s: int = Field(
+        default=600,
+        ge=1,
+        description="PostgreSQL result store: each worker deletes expired jobs' rows at most "
+        "this often (`ringkas results purge` does it on demand).",
+    )
+    redis_submit_memory_share: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="New jobs are refused (503 store_full) once Redis uses this share of its "
+        "maxmemory, keeping the rest for the jobs already accepted to finish. No effect "
+        "when Redis has no maxmemory.",
+    )
     api_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Where `ringkas batch` sends jobs (its --api option overrides it).",
@@ -306,6 +332,15 @@ class Settings(BaseSettings):
         "torch_threads threads (keep the product within the cores); `--concurrency` "
         "overrides it.",
     )
+
+    @model_validator(mode="after")
+    def _database_for_postgresql(self) -> Settings:
+        if self.result_store == "postgresql" and not self.database_url:
+            raise ValueError(
+                "RINGKAS_RESULT_STORE=postgresql needs RINGKAS_DATABASE_URL, e.g. "
+                "postgresql://user:password@127.0.0.1:5432/ringkas"
+            )
+        return self
 
     def pipeline_options(self) -> PipelineOptions:
         """The model layer's options, built from these settings."""

@@ -19,6 +19,8 @@ from ringkas.jobstore import JobStore
 from ringkas.keys import KeyStore
 from ringkas.logs import configure_logging
 from ringkas.metrics import MetricsStore
+from ringkas.redismemory import MemoryGuard
+from ringkas.resultstore import make_result_store
 from ringkas.service import docs, jobs_api, metrics, web
 from ringkas.service.auth import install_access
 from ringkas.service.bodylimit import BodySizeLimit
@@ -86,7 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.store = JobStore.from_url(settings.redis_url, settings.job_ttl_s)
+    app.state.store = JobStore.from_url(
+        settings.redis_url, settings.job_ttl_s, results=make_result_store(settings)
+    )
     app.state.queue = TaskQueue.from_settings(settings)
     app.state.sync_slots = SyncSlots(
         redis.Redis.from_url(settings.redis_url, decode_responses=True),
@@ -103,6 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.chars_per_day_per_key,
     )
     app.state.webhook_secrets = SecretStore(client, settings.webhook_secret)
+    app.state.memory_guard = MemoryGuard.from_url(
+        settings.redis_url, settings.redis_submit_memory_share
+    )
     app.state.metrics_registry = metrics.make_registry(app.state.metrics.client, app.state.queue)
     configure_logging(settings.log_format)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -15,6 +15,7 @@ from fastapi import Request
 
 from ringkas.jobstore import JobStore
 from ringkas.metrics import MetricsStore
+from ringkas.redismemory import MemoryGuard
 from ringkas.service.listener import Listener
 from ringkas.service.queue import TaskQueue
 from ringkas.service.syncslots import SyncSlots
@@ -34,6 +35,11 @@ def get_store(request: Request) -> JobStore:
 def get_queue(request: Request) -> TaskQueue:
     queue: TaskQueue = request.app.state.queue
     return queue
+
+
+def get_memory_guard(request: Request) -> MemoryGuard:
+    guard: MemoryGuard = request.app.state.memory_guard
+    return guard
 
 
 def get_metrics(request: Request) -> MetricsStore:

@@ -13,6 +13,8 @@ Status codes, chosen once:
 - 429 ``rate_limited``: a key's request rate or unfinished-job quota, with ``Retry-After``.
 - 503 ``queue_unavailable`` / ``store_unavailable`` / ``model_error``: the broker or Redis
   is down, or the worker has no usable model; the request may succeed later.
+- 503 ``store_full`` (with ``Retry-After``): Redis is at its maxmemory, new jobs are refused
+  (``ringkas/redismemory.py``); ``result_store_unavailable``: PostgreSQL is down.
 - 504 ``worker_timeout``: no worker answered the synchronous path in time.
 """
 
@@ -29,6 +31,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringkas.jobstore import JobNotFound
+from ringkas.redismemory import STORE_FULL_HINT, StoreFull
+from ringkas.resultstore import ResultStoreUnavailable
 from ringkas.service.jsonbody import MalformedJson
 from ringkas.workers.errors import SyncTaskError
 
@@ -131,6 +135,23 @@ def _on_redis_down(request: Request, exc: Exception) -> JSONResponse:
     return store_unavailable(exc)
 
 
+def _on_store_full(request: Request, exc: Exception) -> JSONResponse:
+    # StoreFull says how full; Redis refusing a write (OOM) is the same condition.
+    if isinstance(exc, redis.exceptions.OutOfMemoryError):
+        detail = (
+            f"the job store (Redis) is at its maxmemory and refused the write; {STORE_FULL_HINT}"
+        )
+    else:
+        detail = str(exc)
+    logger.warning("Redis is full: %s", exc)
+    return envelope(503, "store_full", detail, headers={"Retry-After": "60"})
+
+
+def _on_result_store_down(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("result store unreachable: %s", exc)
+    return envelope(503, "result_store_unavailable", str(exc))
+
+
 def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if isinstance(exc, MalformedJson):
@@ -154,5 +175,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SyncTaskError, _on_sync_task_error)
     app.add_exception_handler(redis.exceptions.ConnectionError, _on_redis_down)
     app.add_exception_handler(redis.exceptions.TimeoutError, _on_redis_down)
+    app.add_exception_handler(redis.exceptions.OutOfMemoryError, _on_store_full)
+    app.add_exception_handler(StoreFull, _on_store_full)
+    app.add_exception_handler(ResultStoreUnavailable, _on_result_store_down)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -25,10 +25,12 @@ from ringkas.joblist import JobIndex
 from ringkas.jobstore import ArticleInput, JobStore, JobView
 from ringkas.metrics import MetricsStore
 from ringkas.progress import estimate
+from ringkas.redismemory import MemoryGuard
 from ringkas.report import markdown_document
 from ringkas.service import limits
 from ringkas.service.auth import AccessDep
 from ringkas.service.deps import (
+    get_memory_guard,
     get_metrics,
     get_queue,
     get_settings,
@@ -109,10 +111,12 @@ def submit_job(
     caller: AccessDep,
     usage: UsageDep,
     index: JobIndexDep,
+    memory: Annotated[MemoryGuard, Depends(get_memory_guard)],
 ) -> JobAccepted:
     """Submit articles to translate and/or brief; poll the returned status URL."""
     limits.check_job(body, settings)
     limits.check_callback(body, settings)
+    memory.check()  # 503 store_full near Redis's maxmemory (ringkas/redismemory.py)
     articles = [
         ArticleInput(
             text=a.text,

@@ -78,6 +78,16 @@ def stack(demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
         yield stack
 
 
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A PostgreSQL database of this session's own (tests/own_postgres.py), for the
+    PostgreSQL result store."""
+    from own_postgres import temporary_database
+
+    with temporary_database() as url:
+        yield url
+
+
 @pytest.fixture
 def http(stack: Stack, settings: Settings) -> Iterator[httpx.Client]:
     """A client of the stack's API; jobs it submits are deleted afterwards."""

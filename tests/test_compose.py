@@ -123,3 +123,19 @@ def test_the_worker_gets_time_to_finish_its_task_on_stop() -> None:
     grace = str(config["services"]["worker"]["stop_grace_period"])
     minutes, _, seconds = grace.removesuffix("s").partition("m")
     assert int(minutes) * 60 + int(seconds or 0) > Settings().task_time_limit_s
+
+
+def test_redis_is_bounded_and_never_evicts_job_state() -> None:
+    command = compose_config()["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory") + 1] == "2gb"
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    resized = compose_config(RINGKAS_REDIS_MAXMEMORY="8gb")["services"]["redis"]["command"]
+    assert resized[resized.index("--maxmemory") + 1] == "8gb"
+
+
+def test_the_result_store_is_redis_unless_postgresql_is_chosen() -> None:
+    api = compose_config()["services"]["api"]["environment"]
+    assert api["RINGKAS_RESULT_STORE"] == "redis"
+    assert api["RINGKAS_DATABASE_URL"] == "postgresql://ringkas:ringkas@postgres:5432/ringkas"
+    chosen = compose_config(RINGKAS_RESULT_STORE="postgresql")["services"]["worker"]
+    assert chosen["environment"]["RINGKAS_RESULT_STORE"] == "postgresql"

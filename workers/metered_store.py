@@ -17,6 +17,7 @@ import redis
 from ringkas.jobevents import job_finished
 from ringkas.jobstore import FINISHED, JobStore
 from ringkas.metrics import MetricsStore
+from ringkas.resultstore import ResultStore
 from ringkas.settings import get_settings
 from ringkas.usage import UsageStore
 
@@ -26,8 +27,8 @@ logger = logging.getLogger("ringkas.worker")
 class MeteredJobStore(JobStore):
     """A `JobStore` that records each finished article (and job) in a `MetricsStore`."""
 
-    def __init__(self, client: redis.Redis, ttl_s: int) -> None:
-        super().__init__(client, ttl_s)
+    def __init__(self, client: redis.Redis, ttl_s: int, results: ResultStore | None = None) -> None:
+        super().__init__(client, ttl_s, results)
         self.metrics = MetricsStore(client)
         self.usage = UsageStore(client, get_settings().usage_retention_days)
 

@@ -28,6 +28,7 @@ from kombu.utils.uuid import uuid
 
 from ringkas.jobstore import ArticleState, JobNotFound, JobStore
 from ringkas.leases import ArticleRef, handoff
+from ringkas.resultstore import make_result_store
 from ringkas.settings import get_settings
 from ringkas.workers import leasing
 from ringkas.workers.cancel import ArticleCancelled, StopIfCancelled
@@ -46,7 +47,9 @@ logger = get_task_logger(__name__)
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
-    ConnectionError,
+    # Redis at its maxmemory (noeviction): room comes back as jobs expire.
+    redis.exceptions.OutOfMemoryError,
+    ConnectionError,  # the PostgreSQL result store's ResultStoreUnavailable among them
     TimeoutError,
 )
 
@@ -81,7 +84,10 @@ def job_store() -> JobStore:
     settings = get_settings()
     # Rides out a Redis restart (about 30 s) rather than failing the article mid-write.
     return MeteredJobStore.from_url(
-        settings.redis_url, settings.job_ttl_s, reconnect_s=settings.store_reconnect_s
+        settings.redis_url,
+        settings.job_ttl_s,
+        reconnect_s=settings.store_reconnect_s,
+        results=make_result_store(settings),
     )
 
 

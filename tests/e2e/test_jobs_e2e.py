@@ -1,21 +1,52 @@
-"""Both seeds through the real path: HTTP → Redis → Celery worker → demo models → poll."""
+"""Both seeds through the real path: HTTP → Redis → Celery worker → demo models → poll, with
+the results in either store (Redis, or PostgreSQL: tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 
+from ringkas.jobstore import JobStore
 from ringkas.models.boilerplate import clean_article
 from ringkas.settings import Settings
+from ringkas.stack import Stack
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 FINISHED = {"succeeded", "failed", "partial"}
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=["redis", "postgresql"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def jobs_http(store_kind: str, request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """A client of the stack whose results live in ``store_kind``."""
+    if store_kind == "redis":
+        yield request.getfixturevalue("http")
+        return
+    stack: Stack = request.getfixturevalue("postgresql_stack")
+    with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+        yield client
+
+
+def redis_fields(store_kind: str, request: pytest.FixtureRequest, job_id: str) -> list[str]:
+    """The fields of the job's hash in the Redis of the stack of ``store_kind``."""
+    if store_kind == "redis":
+        url = request.getfixturevalue("settings").redis_url
+    else:
+        url = request.getfixturevalue("postgresql_redis").url
+    with redis.Redis.from_url(url, decode_responses=True) as client:
+        return sorted(client.hkeys(JobStore.key(job_id)))
 
 
 def read_seed(path: Path) -> tuple[str, str]:
@@ -45,7 +76,10 @@ def poll(http: httpx.Client, status_url: str, timeout_s: float = 300) -> dict[st
     raise AssertionError(f"job not finished after {timeout_s} s; statuses seen: {seen}")
 
 
-def test_seeds_are_translated_and_briefed(http: httpx.Client, settings: Settings) -> None:
+def test_seeds_are_translated_and_briefed(
+    jobs_http: httpx.Client, settings: Settings, store_kind: str, request: pytest.FixtureRequest
+) -> None:
+    http = jobs_http
     assert len(SEEDS) == 2
     seeds = [(path.stem, *read_seed(path)) for path in SEEDS]
     articles = [
@@ -87,9 +121,14 @@ def test_seeds_are_translated_and_briefed(http: httpx.Client, settings: Settings
         assert result["timings"]["translate_s"] >= 0 and result["timings"]["brief_s"] >= 0
         assert result["models"]["translate"] and result["models"]["brief"]
         assert result["demo_models"] is True
+    # Where the results live: in the job's Redis hash, or only in PostgreSQL.
+    fields = redis_fields(store_kind, request, job["job_id"])
+    results_in_redis = [f for f in fields if f.startswith("result:")]
+    assert results_in_redis == (["result:0", "result:1"] if store_kind == "redis" else [])
 
 
-def test_one_task_only(http: httpx.Client) -> None:
+def test_one_task_only(jobs_http: httpx.Client) -> None:
+    http = jobs_http
     _, body = read_seed(SEEDS[0])
     submitted = http.post(
         "/v1/jobs", json={"articles": [{"text": body[:600]}], "tasks": ["translate"]}
@@ -103,7 +142,8 @@ def test_one_task_only(http: httpx.Client) -> None:
     assert result["translation"].strip() and result["brief"] is None
 
 
-def test_all_three_tasks_at_once(http: httpx.Client) -> None:
+def test_all_three_tasks_at_once(jobs_http: httpx.Client) -> None:
+    http = jobs_http
     _, body = read_seed(SEEDS[0])
     submitted = http.post(
         "/v1/jobs",

@@ -6,11 +6,13 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 
 import pytest
 import redis
 from tracking_store import TrackingJobStore
 
+from ringkas import resultcodec
 from ringkas.jobstore import (
     ArticleInput,
     ArticleState,
@@ -240,7 +242,10 @@ def test_stored_layout(store: JobStore, client: redis.Redis) -> None:
     fields = client.hgetall(JobStore.key(job_id))
     # The result sits beside the state, so that a status poll need not read it.
     assert set(fields) == {"meta", "input:0", "state:0", "result:0"}
-    assert json.loads(fields["result:0"]) == {"translation": "halo"}
+    # Encoded by ringkas/resultcodec.py (each text once; zstd when large: read it as bytes)
+    assert resultcodec.decode(fields["result:0"]) == {"translation": "halo"}
+    # A succeeded article's text is dropped; its labels stay.
+    assert json.loads(fields["input:0"]) == {**asdict(ARTICLES[0]), "text": ""}
     assert json.loads(fields["state:0"])["status"] == "succeeded"
     assert store.get(job_id).articles[0].state.result == {"translation": "halo"}
     light = store.get(job_id, with_results=False).articles[0].state

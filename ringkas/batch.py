@@ -31,7 +31,7 @@ from ringkas.settings import Settings
 # The same names as models.pipeline.LANGUAGES / TASKS; repeated here so that the API path
 # of the batch script never imports the model layer (and with it torch).
 LANGUAGES = ("id", "en")
-TASKS = ("translate", "brief", "brief_id")
+TASKS = ("translate", "brief", "brief_id", "adequacy")
 INPUT_SUFFIXES = (".txt", ".jsonl")
 
 Record = dict[str, Any]
@@ -433,4 +433,6 @@ def parse_tasks(value: str) -> tuple[str, ...]:
             f"unknown task(s) {', '.join(unknown) or '(none given)'}; choose from: "
             f"{', '.join(TASKS)}"
         )
+    if "adequacy" in tasks and "translate" not in tasks:
+        raise ValueError("the adequacy task checks the translation: ask for translate too")
     return tasks

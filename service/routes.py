@@ -264,7 +264,12 @@ async def translate(
     try:
         async with slots.slot(caller.key_id), listener_for(request) as listener:
             return await queue.translate(
-                body.text, body.source_lang, timeout_s, listener, glossary=body.glossary
+                body.text,
+                body.source_lang,
+                timeout_s,
+                listener,
+                glossary=body.glossary,
+                adequacy=body.adequacy,
             )
     except QueueUnavailable as exc:
         raise ApiError(

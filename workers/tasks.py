@@ -225,7 +225,10 @@ def _fail_all(store: JobStore, job_id: str, indices: list[int], error: str) -> N
 
 @app.task(name=TRANSLATE_TEXT)
 def translate_text(
-    text: str, source_lang: str | None, glossary: dict[str, str] | None = None
+    text: str,
+    source_lang: str | None,
+    glossary: dict[str, str] | None = None,
+    adequacy: bool = False,
 ) -> dict[str, Any]:
     """Translates a short text for ``POST /v1/translate``; returns the model layer's dict."""
     from pydantic import ValidationError
@@ -234,7 +237,8 @@ def translate_text(
     from ringkas.models.pipeline import translate_text as run_translate
 
     try:
-        result = run_translate(text, source_lang, get_settings().pipeline_options(), glossary)
+        options = get_settings().pipeline_options()
+        result = run_translate(text, source_lang, options, glossary, check_adequacy=adequacy)
         return result.model_dump(mode="json")
     except ValidationError:
         raise  # a result that does not fit its schema is a bug, not the caller's input

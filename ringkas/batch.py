@@ -383,7 +383,7 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
 
     def process(articles: Iterable[Article]) -> Iterator[Record]:
         # Imported here: loading the model layer pulls in torch and transformers.
-        from ringkas.models.errors import ModelUnavailable, UnknownModel
+        from ringkas.models.errors import EncoderUnavailable, ModelUnavailable, UnknownModel
         from ringkas.models.pipeline import ArticleOutcome, ArticleRequest, process_articles
 
         options = settings.pipeline_options()
@@ -413,7 +413,7 @@ def local_processor(settings: Settings, tasks: Sequence[str]) -> Processor:
                 # one bad article does not end a batch of thousands.
                 outcomes = [alone(request) for request in requests]
             for article, outcome in zip(group, outcomes, strict=True):
-                if isinstance(outcome, ModelUnavailable | UnknownModel):
+                if isinstance(outcome, ModelUnavailable | UnknownModel | EncoderUnavailable):
                     raise outcome  # would fail every article alike: stop with its message
                 if isinstance(outcome, Exception):
                     # Recorded; a rerun retries it.

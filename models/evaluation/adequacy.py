@@ -140,6 +140,7 @@ def run(
         "model": encoder.model_id,
         "threshold": options.threshold,
         "short_ratio": options.short_ratio,
+        "long_ratio": options.long_ratio,
         "true_flagged": round(float(np.mean([a.flagged(options.threshold) for a in true])), 4),
         "true_score_mean": round(float(np.mean([a.score for a in true])), 4),
         "ms_per_sentence_embedding": round(1000 * embed_s / max(len(sources), 1), 1),

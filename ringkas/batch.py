@@ -31,7 +31,7 @@ from ringkas.settings import Settings
 # The same names as models.pipeline.LANGUAGES / TASKS; repeated here so that the API path
 # of the batch script never imports the model layer (and with it torch).
 LANGUAGES = ("id", "en")
-TASKS = ("translate", "brief", "brief_id")
+TASKS = ("translate", "brief", "brief_id", "adequacy")
 HTML_SUFFIXES = (".html", ".htm")
 INPUT_SUFFIXES = (".txt", ".jsonl", *HTML_SUFFIXES)
 
@@ -400,7 +400,7 @@ def local_processor(
 
     def process(articles: Iterable[Article]) -> Iterator[Record]:
         # Imported here: loading the model layer pulls in torch and transformers.
-        from ringkas.models.errors import ModelUnavailable, UnknownModel
+        from ringkas.models.errors import EncoderUnavailable, ModelUnavailable, UnknownModel
         from ringkas.models.pipeline import ArticleOutcome, ArticleRequest, process_articles
 
         options = settings.pipeline_options()
@@ -432,7 +432,7 @@ def local_processor(
                 # one bad article does not end a batch of thousands.
                 outcomes = [alone(request) for request in requests]
             for article, outcome in zip(group, outcomes, strict=True):
-                if isinstance(outcome, ModelUnavailable | UnknownModel):
+                if isinstance(outcome, ModelUnavailable | UnknownModel | EncoderUnavailable):
                     raise outcome  # would fail every article alike: stop with its message
                 if isinstance(outcome, Exception):
                     # Recorded; a rerun retries it.
@@ -452,4 +452,6 @@ def parse_tasks(value: str) -> tuple[str, ...]:
             f"unknown task(s) {', '.join(unknown) or '(none given)'}; choose from: "
             f"{', '.join(TASKS)}"
         )
+    if "adequacy" in tasks and "translate" not in tasks:
+        raise ValueError("the adequacy task checks the translation: ask for translate too")
     return tasks

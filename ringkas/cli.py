@@ -98,9 +98,13 @@ def batch(
             help="Language of articles that do not say: id, en, or auto (detected per article)."
         ),
     ] = "id",
-    tasks: Annotated[str, typer.Option(help="Comma-separated: translate, brief.")] = (
-        "translate,brief"
-    ),
+    tasks: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated: translate, brief, brief_id, adequacy (scores each "
+            "sentence against its source; slower)."
+        ),
+    ] = "translate,brief",
     chunk_size: Annotated[
         int | None,
         typer.Option(

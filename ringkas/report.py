@@ -76,12 +76,39 @@ def article_markdown(record: dict[str, Any]) -> str:
         lines += ["### Brief", "", md_text(result["brief"]), ""]
     if result.get("brief_id"):
         lines += ["### Ringkasan (brief in Indonesian)", "", md_text(result["brief_id"]), ""]
+    lines += _adequacy_lines(result)
     warnings = result.get("warnings")
     if isinstance(warnings, list) and warnings:
         lines += ["### Warnings", "", *(f"- {md_line(_warning_text(w))}" for w in warnings), ""]
     if result.get("translation"):
         lines += [f"### Translation ({source} → {target})", "", md_text(result["translation"]), ""]
     return "\n".join(lines)
+
+
+def _adequacy_lines(result: dict[str, Any]) -> list[str]:
+    """The adequacy summary and the sentences it flagged (task adequacy), if any."""
+    summary = result.get("adequacy")
+    if not isinstance(summary, dict):
+        return []
+    threshold = summary["threshold"]
+    lines = [
+        "### Adequacy",
+        "",
+        f"Mean {summary['mean']:.2f}, lowest {summary['min']:.2f}: {summary['flagged']} of "
+        f"{summary['sentences']} sentences may not match their source (adequacy below "
+        f"{threshold}, {md_line(summary['model'])}).",
+        "",
+    ]
+    details = [*(result.get("sentences_detail") or []), result.get("title_detail")]
+    flagged = [
+        d for d in details if d and d.get("adequacy") is not None and d["adequacy"] < threshold
+    ]
+    for d in flagged:
+        lines.append(
+            f"- **{d['adequacy']:.2f}** {md_line(d['translation'])} (source: "
+            f"{md_line(d['source'])})"
+        )
+    return [*lines, ""] if flagged else lines
 
 
 def markdown_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:

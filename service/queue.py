@@ -138,6 +138,7 @@ class TaskQueue:
         timeout_s: float,
         listener: Listener,
         glossary: dict[str, str] | None = None,
+        adequacy: bool = False,
     ) -> dict[str, Any]:
         """Runs ``ringkas.translate_text`` on a worker and awaits its answer.
 
@@ -159,7 +160,7 @@ class TaskQueue:
         try:
             async with listener.watch(channel) as inbox:
                 await run_in_threadpool(
-                    self._send_translate, task_id, text, source_lang, timeout_s, glossary
+                    self._send_translate, task_id, text, source_lang, timeout_s, glossary, adequacy
                 )
                 while (left := deadline - loop.time()) > 0:
                     payload = await inbox.next(left)
@@ -181,14 +182,18 @@ class TaskQueue:
         source_lang: str | None,
         timeout_s: float,
         glossary: dict[str, str] | None,
+        adequacy: bool = False,
     ) -> None:
+        kwargs: dict[str, Any] = {"glossary": glossary} if glossary else {}
+        if adequacy:  # only when asked: a worker of an older version still understands it
+            kwargs["adequacy"] = True
         try:
             # expires: a worker that only gets to it after we stopped waiting drops it
             # instead of translating for nobody.
             self._celery.send_task(
                 TRANSLATE_TEXT,
                 args=[text, source_lang],
-                kwargs={"glossary": glossary} if glossary else {},
+                kwargs=kwargs,
                 task_id=task_id,
                 expires=timeout_s,
             )

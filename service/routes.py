@@ -306,7 +306,12 @@ async def translate(
     try:
         async with slots.slot(caller.key_id), listener_for(request) as listener:
             answer = await queue.translate(
-                body.text, body.source_lang, timeout_s, listener, glossary=body.glossary
+                body.text,
+                body.source_lang,
+                timeout_s,
+                listener,
+                glossary=body.glossary,
+                adequacy=body.adequacy,
             )
     except (SyncTaskError, ApiError):
         # Nothing was translated: the characters are given back. (After a timeout or a

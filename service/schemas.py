@@ -30,7 +30,7 @@ from ringkas.service.textnorm import (
 )
 
 Language = Literal["id", "en"]
-TaskName = Literal["translate", "brief", "brief_id"]
+TaskName = Literal["translate", "brief", "brief_id", "adequacy"]
 # brief_id (the English brief in Indonesian) only when asked for
 ALL_TASKS: tuple[TaskName, ...] = ("translate", "brief")
 ArticleStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -149,8 +149,11 @@ class JobRequest(BaseModel):
         min_length=1,
         # Any non-empty set of the known tasks; duplicates are refused below.
         max_length=len(get_args(TaskName)),
-        description="Any of `translate`, `brief` (a short English brief) and `brief_id` "
-        "(that brief in Indonesian), each at most once; default `translate` and `brief`.",
+        description="Any of `translate`, `brief` (a short English brief), `brief_id` "
+        "(that brief in Indonesian) and `adequacy` (score each translated sentence against "
+        "its source and flag those that may not match it; with `translate` only, and it "
+        "costs more than translating: see bench/README.md), each at most once; default "
+        "`translate` and `brief`.",
     )
 
     glossary: Glossary | None = Field(
@@ -175,6 +178,11 @@ class JobRequest(BaseModel):
     def _tasks_unique(cls, tasks: list[str]) -> list[str]:
         if len(set(tasks)) != len(tasks):
             raise PydanticCustomError("duplicate_task", "each task may be listed only once")
+        if "adequacy" in tasks and "translate" not in tasks:
+            raise PydanticCustomError(
+                "adequacy_needs_translate",
+                "the adequacy task checks the translation: ask for translate too",
+            )
         return tasks
 
 
@@ -272,6 +280,11 @@ class TranslateRequest(BaseModel):
     )
     source_lang: Language | None = Field(default=None, description=LANG_DESCRIPTION)
     glossary: Glossary | None = None
+    adequacy: bool = Field(
+        default=False,
+        description="Score each sentence against its source (`adequacy` per sentence and "
+        "in all) and flag those that may not match it; slower (see bench/README.md).",
+    )
 
 
 TranslateOut = TextResult

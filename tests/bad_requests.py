@@ -165,7 +165,26 @@ def bad_requests(settings: Settings) -> list[BadRequest]:
             _job([{"text": "Halo."}], tasks=["summarize"]),
             422,
             "invalid_request",
-            "tasks[0]: Input should be 'translate', 'brief' or 'brief_id', got 'summarize'",
+            "tasks[0]: Input should be 'translate', 'brief', 'brief_id' or 'adequacy', "
+            "got 'summarize'",
+        ),
+        BadRequest(
+            "adequacy without translate",
+            "POST",
+            jobs,
+            _job([{"text": "Halo."}], tasks=["brief", "adequacy"]),
+            422,
+            "invalid_request",
+            "tasks: the adequacy task checks the translation: ask for translate too",
+        ),
+        BadRequest(
+            "adequacy not a boolean",
+            "POST",
+            translate,
+            json.dumps({"text": "Halo.", "adequacy": "often"}),
+            422,
+            "invalid_request",
+            "adequacy: Input should be a valid boolean, unable to interpret input",
         ),
         BadRequest(
             "duplicate task",

@@ -401,7 +401,10 @@ def _until_stored(write: Callable[[], None]) -> None:
 
 @app.task(name=TRANSLATE_TEXT)
 def translate_text(
-    text: str, source_lang: str | None, glossary: dict[str, str] | None = None
+    text: str,
+    source_lang: str | None,
+    glossary: dict[str, str] | None = None,
+    adequacy: bool = False,
 ) -> dict[str, Any]:
     """Translates a short text for ``POST /v1/translate``; returns the model layer's dict."""
     from pydantic import ValidationError
@@ -410,7 +413,9 @@ def translate_text(
     from ringkas.models.pipeline import translate_text as run_translate
 
     try:
-        result = run_translate(text, source_lang, pipeline_options(), glossary)
+        result = run_translate(
+            text, source_lang, pipeline_options(), glossary, check_adequacy=adequacy
+        )
         return result.model_dump(mode="json")
     except ValidationError:
         raise  # a result that does not fit its schema is a bug, not the caller's input

@@ -12,4 +12,5 @@ STAGES = {
     "numbers": "ringkas.models.evaluation.numbers",
     "boilerplate": "ringkas.models.evaluation.boilerplate",
     "briefs": "ringkas.models.evaluation.briefs",
+    "adequacy": "ringkas.models.evaluation.adequacy",
 }

@@ -256,6 +256,32 @@ function warnedParagraphs(warnings) {
   return out;
 }
 
+// A paragraph's translation as one span per sentence, the ones the adequacy check flagged
+// highlighted (with their score as a tooltip); plain text when there is no detail.
+function translationParagraph(text, sentences) {
+  const node = el("p", "translation");
+  if (!sentences.length || !sentences.some((d) => d.adequacy != null)) {
+    node.textContent = text;
+    return node;
+  }
+  sentences.forEach((d, i) => {
+    if (i) node.appendChild(document.createTextNode(" "));
+    const flagged = d.warnings.some((w) => warningText(w).includes("may not match its source"));
+    const span = el("span", flagged ? "sentence adequacy-low" : "sentence", d.translation);
+    span.title = `adequacy ${d.adequacy.toFixed(2)}${flagged ? ": may not match its source" : ""}`;
+    node.appendChild(span);
+  });
+  return node;
+}
+
+function adequacyLine(summary) {
+  const flagged = summary.flagged
+    ? `${summary.flagged} of ${summary.sentences} sentence(s) may not match their source`
+    : `all ${summary.sentences} sentence(s) match their source`;
+  const text = `Adequacy: mean ${summary.mean.toFixed(2)} · lowest ${summary.min.toFixed(2)} · ${flagged}`;
+  return el("p", `adequacy${summary.flagged ? " has-warning" : ""}`, text);
+}
+
 function renderArticle(article) {
   const box = el("article", "article");
   box.dataset.status = article.status;
@@ -279,6 +305,7 @@ function renderArticle(article) {
     if (r.brief_id) brief.appendChild(el("p", "brief-id", r.brief_id));
     box.appendChild(brief);
   }
+  if (r.adequacy) box.appendChild(adequacyLine(r.adequacy));
   const warnings = Array.isArray(r.warnings) ? r.warnings : [];
   if (warnings.length) {
     const section = el("section", "warnings");
@@ -300,7 +327,11 @@ function renderArticle(article) {
       const own = Array.isArray(p.warnings) ? p.warnings : [];
       const row = el("div", `pair${warned.has(i) || own.length ? " has-warning" : ""}`);
       row.appendChild(el("p", "source", p.source));
-      const translation = el("p", "translation", p.translation);
+      const details = Array.isArray(r.sentences_detail) ? r.sentences_detail : [];
+      const translation = translationParagraph(
+        p.translation,
+        details.filter((d) => d.paragraph === i),
+      );
       if (own.length) translation.title = own.map(warningText).join("; ");
       row.appendChild(translation);
       pairs.appendChild(row);

@@ -227,3 +227,38 @@ def test_page_and_docs_work_offline_under_the_csp(
 
     assert not blocked_by_csp(browser)
     assert not foreign_resources(browser, stack.base_url)
+
+
+def test_sentences_the_adequacy_check_flags_are_highlighted(
+    browser: webdriver.Chrome, stack: Stack, http: httpx.Client
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    shared = root.parent / "shared" / "data" / "flores-dev.id"
+    if not shared.is_file():  # a worktree: ../../shared
+        shared = root.parent.parent / "shared" / "data" / "flores-dev.id"
+    lines = shared.read_text(encoding="utf-8").splitlines()[:3]  # real FLORES dev lines
+    browser.set_window_size(1280, 1000)
+    browser.get(f"{stack.base_url}/")
+    browser.execute_script(
+        "document.getElementById('text-1').value = arguments[0];", " ".join(lines)
+    )
+    Select(browser.find_element(By.ID, "lang-1")).select_by_value("id")
+    browser.find_element(By.ID, "task-brief").click()  # off: translate and adequacy only
+    browser.find_element(By.ID, "task-adequacy").click()
+    browser.find_element(By.ID, "submit").click()
+
+    wait = WebDriverWait(browser, 240, poll_frequency=0.3)
+    wait.until(lambda d: d.find_element(By.ID, "job").get_attribute("data-status") == "succeeded")
+    wait.until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, ".article")))
+    job = http.get(f"/v1/jobs/{browser.find_element(By.ID, 'job-id').text}").json()
+    result = job["articles"][0]["result"]
+    assert job["tasks"] == ["translate", "adequacy"]
+
+    # The demo models' gibberish: every sentence flagged, each one highlighted.
+    flagged = browser.find_elements(By.CSS_SELECTOR, ".pair .translation .adequacy-low")
+    assert len(flagged) == result["adequacy"]["flagged"] == len(result["sentences_detail"])
+    for span, detail in zip(flagged, result["sentences_detail"], strict=True):
+        assert span.text == " ".join(detail["translation"].split())
+        assert span.get_attribute("title").startswith(f"adequacy {detail['adequacy']:.2f}")
+    summary = browser.find_element(By.CSS_SELECTOR, ".article p.adequacy").text
+    assert f"{len(flagged)} of {len(flagged)} sentence(s) may not match their source" in summary

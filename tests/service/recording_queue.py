@@ -31,6 +31,7 @@ class RecordingQueue:
         timeout_s: float,
         listener: object,
         glossary: dict[str, str] | None = None,
+        adequacy: bool = False,
     ) -> dict[str, Any]:
         self.translations.append((text, source_lang, timeout_s))
         self.glossaries.append(glossary)

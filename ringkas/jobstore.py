@@ -206,6 +206,18 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _job_view(meta: dict[str, Any], articles: list[ArticleView]) -> JobView:
+    states = [a.state for a in articles]
+    return JobView(
+        job_id=meta["job_id"],
+        created_at=meta["created_at"],
+        tasks=meta["tasks"],
+        status=derive_status(states),
+        progress=progress_of(states),
+        articles=articles,
+    )
+
+
 class JobStore:
     """Jobs in Redis. Every method raises `JobNotFound` for an unknown or expired job."""
 
@@ -339,15 +351,7 @@ class JobStore:
         ]
         if with_results:
             articles = self._with_results(job_id, articles)
-        states = [a.state for a in articles]
-        return JobView(
-            job_id=meta["job_id"],
-            created_at=meta["created_at"],
-            tasks=meta["tasks"],
-            status=derive_status(states),
-            progress=progress_of(states),
-            articles=articles,
-        )
+        return _job_view(meta, articles)
 
     def status(self, job_id: str) -> JobStatus:
         """The job's derived status alone: reads its articles' states and nothing else (a
@@ -411,15 +415,7 @@ class JobStore:
                     sentences=SentenceProgress(**kept.sentences) if kept.sentences else None,
                 )
             )
-        states = [a.state for a in articles]
-        return JobView(
-            job_id=meta["job_id"],
-            created_at=meta["created_at"],
-            tasks=meta["tasks"],
-            status=derive_status(states),
-            progress=progress_of(states),
-            articles=articles,
-        )
+        return _job_view(meta, articles)
 
     def _total(self, job_id: str) -> int:
         """How many articles the job has; raises ``JobNotFound``."""

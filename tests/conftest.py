@@ -18,20 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from shared_env import ROOT, SEEDS, TEST_REDIS_URL, WEBHOOK_TEST_ENV  # noqa: F401 (re-exported)
 
 from ringkas.jobstore import JobStore
 from ringkas.settings import Settings
 from ringkas.stack import Stack, running_stack
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-# The tests' webhook receivers listen on loopback, which deployments refuse by default;
-# quick retries keep the retry test short.
-WEBHOOK_TEST_ENV = {
-    "RINGKAS_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
-    "RINGKAS_WEBHOOK_RETRY_BACKOFF_S": "0.5",
-}
-TEST_REDIS_URL = os.environ.get("RINGKAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(scope="session")

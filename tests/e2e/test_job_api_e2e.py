@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from conftest import ROOT, TEST_REDIS_URL, WEBHOOK_TEST_ENV
+from shared_env import ROOT, TEST_REDIS_URL, WEBHOOK_TEST_ENV
 
 from ringkas.keys import KeyStore
 from ringkas.processes import ManagedProcess, free_port, wait_for

@@ -35,9 +35,13 @@ class MeteredJobStore(JobStore):
     def _finish(
         self, job_id: str, index: int, result: dict[str, Any] | None, error: str | None
     ) -> bool:
+        # Read before finishing: a succeeded article's text is dropped from the store then.
+        owner_chars = self._owner_chars(job_id, index) if result is not None else None
         written = super()._finish(job_id, index, result, error)
         if written:
             try:
+                if owner_chars is not None:
+                    self.usage.add_translated(*owner_chars)
                 self._count(job_id, index, result, error)
             except (redis.exceptions.RedisError, LookupError):
                 # Metrics are best effort: the article's outcome is already stored.
@@ -51,7 +55,6 @@ class MeteredJobStore(JobStore):
         self.metrics.inc("articles", status=status)
         extra: dict[str, Any] = {"job_id": job_id, "article": index, "status": status}
         if result is not None:
-            self._count_usage(job_id, index)
             paragraphs = result.get("paragraphs") or []
             if paragraphs:
                 self.metrics.inc("sentences_translated", float(result.get("sentences") or 0))
@@ -75,13 +78,18 @@ class MeteredJobStore(JobStore):
         if status in FINISHED and job_finished(self, self.metrics, job_id, status, send_webhook):
             logger.info("job finished", extra={"job_id": job_id, "status": status})
 
-    def _count_usage(self, job_id: str, index: int) -> None:
-        """The article's characters, translated, on its owner's usage for today."""
-        owner, raw = self._redis.hmget(self.key(job_id), ["owner", f"input:{index}"])
-        if raw is not None:
-            article = json.loads(raw)
-            chars = len(article["text"]) + len(article.get("title") or "")
-            self.usage.add_translated(None if owner is None else str(owner), chars)
+    def _owner_chars(self, job_id: str, index: int) -> tuple[str | None, int] | None:
+        """The article's owner and characters, for its owner's usage of today."""
+        try:
+            owner, raw = self._redis.hmget(self.key(job_id), ["owner", f"input:{index}"])
+        except redis.exceptions.RedisError:
+            logger.exception("could not read the article for usage", extra={"job_id": job_id})
+            return None
+        if raw is None:
+            return None
+        article = json.loads(raw)
+        chars = len(article["text"]) + len(article.get("title") or "")
+        return (None if owner is None else str(owner)), chars
 
 
 def send_webhook(job_id: str, owner: str | None, url: str, body: str) -> None:

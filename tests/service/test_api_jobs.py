@@ -235,6 +235,7 @@ def test_translate_maps_worker_errors(
             timeout_s: float,
             listener: object,
             glossary: dict[str, str] | None = None,
+            adequacy: bool = False,
         ) -> dict[str, Any]:
             raise error
 

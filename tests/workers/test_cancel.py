@@ -67,13 +67,15 @@ def test_a_running_article_stops_at_its_next_batch(
     real = pipeline.process_articles
     batches: list[int] = []
 
-    def cancelled_meanwhile(requests: Any, options: Any, on_progress: Any) -> Any:
+    def cancelled_meanwhile(
+        requests: Any, options: Any, on_progress: Any, on_outcome: Any = None
+    ) -> Any:
         # The API cancels the job while the worker has started it.
         store.cancel(job_id)
         spies = [
             lambda done, total, cb=cb: (batches.append(done), cb(done, total)) for cb in on_progress
         ]
-        return real(requests, options, spies)
+        return real(requests, options, spies, on_outcome)
 
     monkeypatch.setattr(pipeline, "process_articles", cancelled_meanwhile)
     before = translated_usage(get_settings())

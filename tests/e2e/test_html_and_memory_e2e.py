@@ -3,7 +3,6 @@ worker (memory on, its default) → demo models → poll, and /metrics."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from ringkas.batch_command import BatchOptions, run_batch_command
 from ringkas.jobstore import JobStore
 from ringkas.settings import Settings
 from ringkas.stack import Stack
+from tests.e2e.test_jobs_e2e import poll
 
 pytestmark = pytest.mark.slow
 
@@ -29,20 +29,10 @@ HTML = """<h2>Banjir <em>melanda</em> Jakarta</h2>
 <blockquote>Kami butuh bantuan, kata warga.</blockquote>"""
 
 
-def wait_finished(http: httpx.Client, url: str, timeout_s: float = 240) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job = http.get(url).json()
-        if job["status"] in ("succeeded", "failed", "partial"):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {url} not finished after {timeout_s} s")
-
-
 def run_job(http: httpx.Client, article: dict[str, Any]) -> dict[str, Any]:
     submitted = http.post("/v1/jobs", json={"articles": [article], "tasks": ["translate"]})
     assert submitted.status_code == 202, submitted.text
-    job = wait_finished(http, submitted.json()["status_url"])
+    job = poll(http, submitted.json()["status_url"], timeout_s=240)
     assert job["status"] == "succeeded", job
     result: dict[str, Any] = job["articles"][0]["result"]
     return result

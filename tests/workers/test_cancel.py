@@ -3,7 +3,6 @@ running, nothing written or counted over them. Tasks run eagerly with the demo m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,14 +20,8 @@ ARTICLE = ArticleInput(
 
 
 @pytest.fixture
-def store(demo_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[JobStore]:
-    for name, value in demo_env.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    tasks.job_store.cache_clear()
-    yield tasks.job_store()
-    get_settings.cache_clear()
-    tasks.job_store.cache_clear()
+def store(worker_env: Settings) -> JobStore:
+    return tasks.job_store()
 
 
 OWNER = "k_cancel_test"

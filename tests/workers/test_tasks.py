@@ -28,21 +28,6 @@ ARTICLE = ArticleInput(
 
 
 @pytest.fixture
-def worker_env(demo_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """The environment a worker process would have: demo models, the test Redis."""
-    for name, value in demo_env.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    tasks.job_store.cache_clear()
-    # Articles handed to a task of their own (a redelivery, a time limit) run here too.
-    tasks.app.conf.task_always_eager = True
-    yield get_settings()
-    tasks.app.conf.task_always_eager = False
-    get_settings.cache_clear()
-    tasks.job_store.cache_clear()
-
-
-@pytest.fixture
 def store(worker_env: Settings) -> Iterator[JobStore]:
     store = tasks.job_store()
     created: list[str] = []

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+from tracking_store import TrackingJobStore
 
 from ringkas.joblist import ALL_JOBS, BadCursor, JobIndex, owner_index
 from ringkas.jobstore import ArticleInput, JobStore
@@ -26,18 +27,10 @@ def client(test_redis_url: str) -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def store(client: redis.Redis) -> Iterator[JobStore]:
-    store = JobStore(client, 3600)
-    made: list[str] = []
-    original = store.create
-
-    def create(*args: object, **kwargs: object) -> str:
-        job_id = original(*args, **kwargs)  # type: ignore[arg-type]
-        made.append(job_id)
-        return job_id
-
-    store.create = create  # type: ignore[method-assign]
+    store = TrackingJobStore(client, 3600)
+    store.created = []
     yield store
-    for job_id in made:
+    for job_id in store.created:
         store.delete(job_id)
         client.zrem(ALL_JOBS, job_id)
 

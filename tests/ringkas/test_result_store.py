@@ -15,6 +15,7 @@ import redis
 from fastapi.testclient import TestClient
 from own_redis import OwnRedis
 from result_samples import dev_articles, shaped_result
+from tracking_store import TrackingJobStore
 
 from ringkas import resultcodec
 from ringkas.jobstore import ArticleInput, JobNotFound, JobStore
@@ -130,18 +131,11 @@ def results(api_settings: Settings) -> Iterator[ResultStore | None]:
 
 @pytest.fixture
 def store(test_redis_url: str, results: ResultStore | None) -> Iterator[JobStore]:
-    s = JobStore.from_url(test_redis_url, TTL_S, results=results)
-    created: list[str] = []
-    original = s.create
-
-    def create(*args: Any, **kwargs: Any) -> str:
-        job_id = original(*args, **kwargs)
-        created.append(job_id)
-        return job_id
-
-    s.create = create  # type: ignore[method-assign]
+    s = TrackingJobStore.from_url(test_redis_url, TTL_S, results=results)
+    assert isinstance(s, TrackingJobStore)
+    s.created = []
     yield s
-    for job_id in created:
+    for job_id in s.created:
         s.delete(job_id)
 
 

@@ -13,12 +13,14 @@ from collections.abc import AsyncIterator
 
 from fastapi import Request
 
+from ringkas.joblist import JobIndex
 from ringkas.jobstore import JobStore
 from ringkas.metrics import MetricsStore
 from ringkas.redismemory import MemoryGuard
 from ringkas.service.listener import Listener
 from ringkas.service.queue import TaskQueue
 from ringkas.service.syncslots import SyncSlots
+from ringkas.service.usagegate import UsageGate
 from ringkas.settings import Settings
 
 
@@ -40,6 +42,16 @@ def get_queue(request: Request) -> TaskQueue:
 def get_memory_guard(request: Request) -> MemoryGuard:
     guard: MemoryGuard = request.app.state.memory_guard
     return guard
+
+
+def get_usage_gate(request: Request) -> UsageGate:
+    gate: UsageGate = request.app.state.usage_gate
+    return gate
+
+
+def get_job_index(request: Request) -> JobIndex:
+    index: JobIndex = request.app.state.job_index
+    return index
 
 
 def get_metrics(request: Request) -> MetricsStore:

@@ -30,12 +30,14 @@ from ringkas.report import markdown_document
 from ringkas.service import limits
 from ringkas.service.auth import AccessDep
 from ringkas.service.deps import (
+    get_job_index,
     get_memory_guard,
     get_metrics,
     get_queue,
     get_settings,
     get_store,
     get_sync_slots,
+    get_usage_gate,
     listener_for,
 )
 from ringkas.service.errors import ApiError
@@ -74,16 +76,6 @@ StoreDep = Annotated[JobStore, Depends(get_store)]
 QueueDep = Annotated[TaskQueue, Depends(get_queue)]
 MetricsDep = Annotated[MetricsStore, Depends(get_metrics)]
 SyncSlotsDep = Annotated[SyncSlots, Depends(get_sync_slots)]
-
-
-def get_usage_gate(request: Request) -> UsageGate:
-    gate: UsageGate = request.app.state.usage_gate
-    return gate
-
-
-def get_job_index(request: Request) -> JobIndex:
-    index: JobIndex = request.app.state.job_index
-    return index
 
 
 UsageDep = Annotated[UsageGate, Depends(get_usage_gate)]

@@ -212,10 +212,15 @@ class CTranslate2Translator(PieceTranslator):
     batches_ahead_per_replica = 2  # decoded in CTranslate2's own threads
     _loaded: LoadedEngine
 
-    def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:
+    def _start(self, batch: list[list[int]], least: int, most: int, width: int) -> PendingBatch:
         tokenizer = self._loaded.tokenizer
+        tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        if max(len(ids) for ids in batch) < width:
+            # CTranslate2 pads a batch to its longest input, and takes no width: a row of
+            # that width, whose output is dropped, pads the others to it.
+            tokens.append([tokenizer.eos_token] * width)
         pending = self._loaded.engine.translate_batch(
-            [tokenizer.convert_ids_to_tokens(ids) for ids in batch],
+            tokens,
             beam_size=self._options.num_beams,
             # transformers spends the last of its new tokens on the forced </s>, which
             # CTranslate2 does not count: one less keeps the two backends' outputs equal.
@@ -229,7 +234,7 @@ class CTranslate2Translator(PieceTranslator):
 
         def wait() -> list[Decoded]:
             decoded: list[Decoded] = []
-            for result in pending:
+            for result in pending[: len(batch)]:
                 output = result.result()
                 hypothesis = output.hypotheses[0]
                 ids = tokenizer.convert_tokens_to_ids(hypothesis)

@@ -29,7 +29,7 @@ from typing import Protocol
 from ringkas.models.result import Backend
 from ringkas.models.translator import DecodingOptions, FinishedCallback, Translation, Translator
 
-KEY_VERSION = 1  # bump when what an entry holds, or how it is keyed, changes
+KEY_VERSION = 2  # bump when what an entry holds, or how it is keyed, changes
 
 
 class TranslationMemory(Protocol):
@@ -56,7 +56,7 @@ def memory_namespace(
 ) -> str:
     """What, besides the sentence, decides a translation: model, backend, the format of
     its weights (CTranslate2 quantization), direction and output-changing decoding options
-    (not the batch size, which only groups sentences)."""
+    (batch-invariant or not, too; not the batch size, which only groups sentences)."""
     return json.dumps(
         [
             KEY_VERSION,
@@ -67,6 +67,7 @@ def memory_namespace(
             decoding.num_beams,
             decoding.no_repeat_ngram_size,
             decoding.repetition_penalty,
+            decoding.width_step,
             decoding.fixed_output_tokens,
         ]
     )

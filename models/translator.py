@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, Self
 
-from ringkas.models.batching import batches_by_tokens
+from ringkas.models.batching import batches_by_tokens, padded_width
 from ringkas.models.chunking import split_to_fit
 from ringkas.models.loading import Loaded, LoadedModel
 from ringkas.models.result import Backend
@@ -57,17 +57,20 @@ class DecodingOptions:
     max_batch_tokens: int = 2048
     no_repeat_ngram_size: int = 4
     repetition_penalty: float = 1.0
+    # 0: each batch padded to its longest sentence; above 0, batch-invariant: to the
+    # longest rounded up to a multiple of this (models.batching.padded_width).
+    width_step: int = 0
     # Benchmarks only: every output exactly this many tokens, so that random-weight models,
     # which never say </s>, take the time real ones take on real text.
     fixed_output_tokens: int | None = None
 
-    def output_budget(self, longest_source: int, max_positions: int) -> tuple[int, int]:
-        """(min, max) new tokens for a batch whose longest source has ``longest_source``."""
+    def output_budget(self, width: int, max_positions: int) -> tuple[int, int]:
+        """(min, max) new tokens for a batch padded to ``width`` source tokens."""
         if self.fixed_output_tokens is not None:
             return self.fixed_output_tokens, self.fixed_output_tokens
         # Room for the target to be longer than the source, bounded so that a model that
         # never says </s> cannot run away.
-        return 0, min(max_positions, longest_source * 3 // 2 + 10)
+        return 0, min(max_positions, width * 3 // 2 + 10)
 
 
 class Translator(Protocol):
@@ -178,12 +181,13 @@ class PieceTranslator:
         # More ahead would only run on after an exception (a time limit) stops this call.
         ahead = self.batches_ahead_per_replica * replicas
         in_flight: deque[tuple[list[int], PendingBatch]] = deque()
-        for batch in batches_by_tokens(lengths, self._options.max_batch_tokens, replicas):
-            # batches are sorted longest first
-            least, most = self._options.output_budget(
-                lengths[batch[0]], self._loaded.max_source_tokens
-            )
-            in_flight.append((batch, self._start([ids[i] for i in batch], least, most)))
+        step = self._options.width_step
+        limit = self._loaded.max_source_tokens
+        for batch in batches_by_tokens(lengths, self._options.max_batch_tokens, replicas, step):
+            # Batches are sorted longest first. No piece is longer than the model's limit.
+            width = min(padded_width(lengths[batch[0]], step), limit)
+            least, most = self._options.output_budget(width, limit)
+            in_flight.append((batch, self._start([ids[i] for i in batch], least, most, width)))
             if len(in_flight) > ahead:
                 self._collect(*in_flight.popleft(), results)
         while in_flight:
@@ -196,9 +200,10 @@ class PieceTranslator:
             results.add(piece, text, logprob_sum, tokens)
         results.batch_done()
 
-    def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:
-        """Hands one batch of token ids to the engine, for ``least`` to ``most`` new tokens
-        each; an engine that cannot run it in the background runs it before returning."""
+    def _start(self, batch: list[list[int]], least: int, most: int, width: int) -> PendingBatch:
+        """Hands one batch of token ids, padded to ``width``, to the engine, for ``least``
+        to ``most`` new tokens each; an engine that cannot run it in the background runs it
+        before returning."""
         raise NotImplementedError
 
     def _pieces(self, sentences: Sequence[str]) -> tuple[list[list[int]], list[int]]:
@@ -232,15 +237,17 @@ class TransformersTranslator(PieceTranslator):
     backend: Backend = "transformers"
     _loaded: LoadedModel
 
-    def _start(self, batch: list[list[int]], least: int, most: int) -> PendingBatch:
-        outputs = self._generate(batch, least, most)
+    def _start(self, batch: list[list[int]], least: int, most: int, width: int) -> PendingBatch:
+        outputs = self._generate(batch, least, most, width)
         return lambda: outputs
 
-    def _generate(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
+    def _generate(self, batch: list[list[int]], least: int, most: int, width: int) -> list[Decoded]:
         import torch
 
         tokenizer = self._loaded.tokenizer
-        padded = tokenizer.pad({"input_ids": batch}, return_tensors="pt")
+        padded = tokenizer.pad(
+            {"input_ids": batch}, padding="max_length", max_length=width, return_tensors="pt"
+        )
         beams = self._options.num_beams > 1
         with torch.inference_mode():
             generated = self._loaded.model.generate(

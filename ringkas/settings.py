@@ -144,6 +144,13 @@ class Settings(BaseSettings):
         description="Penalises repeated tokens; a looping or echoed sentence is retried with "
         "at least 1.3 and no_repeat_ngram_size 3 (models/guard.py).",
     )
+    batch_invariant: bool = Field(
+        default=False,
+        description="Give each sentence the same translation and confidence whatever it is "
+        "batched with: batches only hold sentences of one padded width (their token count "
+        "rounded up to a multiple of 8). Costs little on large jobs; a call of 20 "
+        "sentences takes about twice as long (bench/README.md).",
+    )
     bench_fixed_output_tokens: int | None = Field(
         default=None,
         ge=1,
@@ -359,6 +366,7 @@ class Settings(BaseSettings):
     def pipeline_options(self) -> PipelineOptions:
         """The model layer's options, built from these settings."""
         # Imported here: the API process reads settings but never loads the model layer.
+        from ringkas.models.batching import INVARIANT_WIDTH_STEP
         from ringkas.models.options import AdequacyOptions, ModelOptions, PipelineOptions
         from ringkas.models.summarizer import BriefOptions
         from ringkas.models.translator import DecodingOptions
@@ -383,6 +391,7 @@ class Settings(BaseSettings):
                 max_batch_tokens=self.max_batch_tokens,
                 no_repeat_ngram_size=self.no_repeat_ngram_size,
                 repetition_penalty=self.repetition_penalty,
+                width_step=INVARIANT_WIDTH_STEP if self.batch_invariant else 0,
                 fixed_output_tokens=self.bench_fixed_output_tokens,
             ),
             brief=BriefOptions(

@@ -128,6 +128,33 @@ def test_int8_translates_every_sentence(settings: Settings, tmp_path: Path) -> N
     assert all(outputs[:10]) and outputs[11]
 
 
+@pytest.mark.parametrize("invariant", [True, False])
+def test_batch_invariant_sentences_get_one_translation_whatever_their_batch(
+    settings: Settings, tmp_path: Path, invariant: bool
+) -> None:
+    int8 = settings.model_copy(
+        update={"ct2_dir": str(tmp_path), "ct2_quantization": "int8", "batch_invariant": invariant}
+    )
+    ct2.convert("translate:id-en", int8.pipeline_options().models)
+    engine = ct2.load_engine("translate:id-en", int8.pipeline_options().models)
+    assert engine is not None
+    translator = ct2.CTranslate2Translator(engine, int8.pipeline_options().decoding)
+    sentences = list(dict.fromkeys(seed_sentences()))[:24]
+    together = translator.translate_scored(sentences)
+    alone = [translator.translate_scored([s])[0] for s in sentences]
+    halves = [
+        *translator.translate_scored(sentences[::2]),
+        *translator.translate_scored(sentences[1::2]),
+    ]
+    if invariant:
+        assert together == alone
+        assert halves == [*together[::2], *together[1::2]]
+    else:
+        # Each batch's output budget and padding follow its longest sentence, and random
+        # weights run to the budget: alone, a sentence gets a shorter one.
+        assert together != alone
+
+
 def test_ctranslate2_backend_without_conversion_says_how(
     settings: Settings, tmp_path: Path
 ) -> None:

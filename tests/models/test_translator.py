@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ringkas.models.batching import INVARIANT_WIDTH_STEP
 from ringkas.models.loading import load_model
 from ringkas.models.segment import split_paragraphs, split_sentences
 from ringkas.models.translator import Decoded, DecodingOptions, TransformersTranslator
@@ -50,6 +51,27 @@ def test_batching_does_not_change_results(settings: Settings) -> None:
     many = greedy(settings, max_batch_tokens=1)  # a batch per sentence
     one = greedy(settings, max_batch_tokens=100_000)
     assert one.translate_batch(sentences) == many.translate_batch(sentences)
+
+
+@pytest.mark.parametrize("width_step", [INVARIANT_WIDTH_STEP, 0])
+def test_batch_invariant_texts_do_not_depend_on_the_batch(
+    settings: Settings, width_step: int
+) -> None:
+    options = DecodingOptions(num_beams=1, width_step=width_step)  # the budget follows the width
+    translator = TransformersTranslator(
+        load_model("translate:id-en", settings.pipeline_options().models), options
+    )
+    sentences = seed_sentences()[:12]
+    together = translator.translate_scored(sentences)
+    alone = [translator.translate_scored([s])[0] for s in sentences]
+    if width_step:
+        assert [t.text for t in alone] == [t.text for t in together]
+        # torch's CPU matrix products are not bitwise batch-invariant (CTranslate2's are,
+        # tests/models/test_ct2.py): the scores agree to rounding.
+        for a, b in zip(alone, together, strict=True):
+            assert a.confidence == pytest.approx(b.confidence, abs=1e-3)
+    else:
+        assert [t.text for t in alone] != [t.text for t in together]
 
 
 def test_empty_sentences_give_empty_translations(settings: Settings) -> None:
@@ -108,9 +130,9 @@ class CountingTranslator(TransformersTranslator):
 
     generated = 0
 
-    def _generate(self, batch: list[list[int]], least: int, most: int) -> list[Decoded]:
+    def _generate(self, batch: list[list[int]], least: int, most: int, width: int) -> list[Decoded]:
         self.generated += 1
-        return super()._generate(batch, least, most)
+        return super()._generate(batch, least, most, width)
 
 
 def test_transformers_reports_each_batch_before_generating_the_next(settings: Settings) -> None:

@@ -3,13 +3,16 @@ and without it, hits counted, bounded in number and time, keyed by the decoding 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import redis
 
+from ringkas.models import ct2
 from ringkas.models.memory import MemoryTranslator
 from ringkas.models.options import PipelineOptions
 from ringkas.models.pipeline import ArticleRequest, process_articles, translate_text
@@ -94,6 +97,32 @@ def test_outputs_are_the_same_with_and_without_the_memory_and_hits_are_counted(
     assert memory.size() == 3 + 4 * 2
 
 
+def test_batch_invariant_ctranslate2_outputs_are_identical_with_and_without_the_memory(
+    settings: Settings, memory: RedisTranslationMemory, tmp_path: Path
+) -> None:
+    """The production backend, int8: the memory changes which sentences share a batch, and
+    batch invariance keeps that from changing any output."""
+    invariant = settings.model_copy(
+        update={
+            "ct2_dir": str(tmp_path),
+            "ct2_quantization": "int8",
+            "translate_backend": "ctranslate2",
+            "batch_invariant": True,
+        }
+    )
+    ct2.convert("translate:id-en", invariant.pipeline_options().models)
+    off = invariant.pipeline_options()
+    on = replace(off, translation_memory=memory)
+    requests = [article(n) for n in range(4)]
+    without = run(requests, off)
+    assert all(r.translate_backend == "ctranslate2" for r in without)
+    first = run(requests, on)
+    again = run(requests[::-1], on)[::-1]  # another order, all from the memory
+    assert [r.timings.tm_hits for r in first] == [1, 4, 4, 4]
+    assert translations(first) == translations(without)
+    assert translations(again) == translations(without)
+
+
 def test_the_sync_path_uses_the_memory_too(
     settings: Settings, memory: RedisTranslationMemory
 ) -> None:
@@ -144,7 +173,7 @@ def test_the_least_recently_used_entries_go_past_the_bound(client: redis.Redis) 
             memory.put_many({name: Translation(name.upper(), -1.0)})
         memory.get_many(["a"])  # a is used again: b is now the oldest
         memory.put_many({"d": Translation("D", -1.0), "e": Translation("E", -1.0)})
-        assert memory.size() == 3  # the URL sentence's protected form is remembered
+        assert memory.size() == 3  # b and c went: the least recently used
         found = memory.get_many(["a", "b", "c", "d", "e"])
         assert [t.text if t else None for t in found] == ["A", None, None, "D", "E"]
         assert client.exists(f"{prefix}e:b", f"{prefix}e:c") == 0
@@ -155,9 +184,10 @@ def test_the_least_recently_used_entries_go_past_the_bound(client: redis.Redis) 
 
 
 def test_an_unreachable_memory_is_all_misses(settings: Settings) -> None:
-    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
-    memory = RedisTranslationMemory(dead, ttl_s=60, max_entries=10)
+    memory = RedisTranslationMemory.from_url("redis://127.0.0.1:1/0", ttl_s=60, max_entries=10)
+    started = time.monotonic()
     assert memory.get_many(["a"]) == [None]
+    assert time.monotonic() - started < 1  # a miss at once, not after retries
     memory.put_many({"a": Translation("A", -1.0)})  # lost, without raising
     on = replace(settings.pipeline_options(), translation_memory=memory)
     [result] = run([article(1)], on)

@@ -68,13 +68,13 @@ def test_redis_down_longer_than_the_store_retries_during_the_write_and_the_job_f
         job_id = _submit(client, articles, ["translate"])
         _wait_model_entered(own_redis.url, articles[0]["text"], stack)
         own_redis.stop()
-        time.sleep(10)  # five times the store's retry window; the model step ends meanwhile
+        time.sleep(6)  # three times the store's retry window; the model step ends meanwhile
         own_redis.start()
         restarted = time.monotonic()
         job = poll_job(client, job_id, timeout_s=90, stack=stack)
         recovery_s = time.monotonic() - restarted
 
-    print(f"\nRedis down 10 s during the result write: job finished {recovery_s:.1f} s after")
+    print(f"\nRedis down 6 s during the result write: job finished {recovery_s:.1f} s after")
     assert job["status"] == "succeeded", job
     assert [a["status"] for a in job["articles"]] == ["succeeded"] * len(articles)
 
@@ -95,7 +95,7 @@ def test_a_dead_workers_articles_run_again_within_the_lease_each_with_its_own_bu
         task_time_limit_s=310,
         task_max_retries=2,
     )
-    env["FAULTY_SLOW_S"] = "5"
+    env["FAULTY_SLOW_S"] = "3"
     articles = [{"id": f"s{i}", "text": f"[slow] Berita lambat nomor {i}."} for i in range(3)]
     stack = fault_stack(env)
     first = stack.worker("first")
@@ -103,7 +103,7 @@ def test_a_dead_workers_articles_run_again_within_the_lease_each_with_its_own_bu
     store = JobStore.from_url(own_redis.url, ttl_s=3600)
 
     with httpx.Client(base_url=stack.base_url, timeout=10) as client:
-        # Each [slow] article sleeps in the model step: the batch of three would take 12 s.
+        # Each [slow] article sleeps in the model step: the batch of three would take 9 s.
         warm = _submit(
             client, [{"text": "Halo dunia.", "source_lang": "id"}], ["translate"]
         )  # models loaded
@@ -136,18 +136,18 @@ def test_a_soft_limit_keeps_finished_articles_and_spares_short_neighbours(
     fault_env: Callable[..., dict[str, str]],
     fault_stack: Callable[[dict[str, str]], FaultStack],
 ) -> None:
-    """14.3: 29 articles in two tasks whose briefs outlast the soft limit (12 s): those finished
+    """14.3: 29 articles in two tasks whose briefs outlast the soft limit (6 s): those finished
     are kept, the rest run in tasks of their own, and all succeed. One article that alone
     outlasts the limit fails with the reason; its short neighbours succeed."""
     env = fault_env(
         own_redis.url,
-        task_soft_time_limit_s=12,
-        task_time_limit_s=16,
-        broker_visibility_timeout_s=20,
+        task_soft_time_limit_s=6,
+        task_time_limit_s=8,
+        broker_visibility_timeout_s=10,
         task_max_articles=15,
     )
-    env["FAULTY_BRIEF_S"] = "1"  # 15 briefs: 15 s, beyond the 12 s soft limit
-    env["FAULTY_SLOW_S"] = "15"
+    env["FAULTY_BRIEF_S"] = "0.5"  # 15 briefs: 7.5 s, beyond the 6 s soft limit
+    env["FAULTY_SLOW_S"] = "8"
     stack = fault_stack(env)
     stack.worker("only")
     stack.wait_ready()
@@ -170,14 +170,14 @@ def test_a_soft_limit_keeps_finished_articles_and_spares_short_neighbours(
 
     assert job["status"] == "succeeded", job
     kept = [a["attempts"] for a in job["articles"]].count(1)
-    print(f"\n29 articles, soft limit 12 s: {kept} finished in their batch and kept")
+    print(f"\n29 articles, soft limit 6 s: {kept} finished in their batch and kept")
     assert kept > 0  # finished in the batch before the soft limit, and kept
     assert any(a["attempts"] == 2 for a in job["articles"])  # the rest ran alone
     by_id = {a["id"]: a for a in neighbours["articles"]}
     assert by_id["short1"]["status"] == by_id["short2"]["status"] == "succeeded", neighbours
     assert by_id["long"]["status"] == "failed"
     assert by_id["long"]["error"] == (
-        "processing took longer than 12 s (RINGKAS_TASK_SOFT_TIME_LIMIT_S) and was stopped"
+        "processing took longer than 6 s (RINGKAS_TASK_SOFT_TIME_LIMIT_S) and was stopped"
     )
 
 

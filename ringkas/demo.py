@@ -201,7 +201,11 @@ def _print_results(results: Path, echo: Echo) -> None:
             k: v for k, v in (result.get("timings") or {}).items() if isinstance(v, int | float)
         }
         if timings:
-            echo("    Timings: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()))
+            # Seconds with two decimals; counts (batch_articles, tm_hits) as they are.
+            shown = (
+                f"{k} {v}" if isinstance(v, int) else f"{k} {v:.2f}" for k, v in timings.items()
+            )
+            echo("    Timings: " + ", ".join(shown))
 
 
 def _clip(text: str) -> str:

@@ -43,8 +43,8 @@ def fault_env(demo_env: dict[str, str]) -> Callable[..., dict[str, str]]:
             "RINGKAS_LEASE_S": "3",
             "RINGKAS_LEASE_SWEEP_INTERVAL_S": "1",
             # One thread per worker process: the rest of the suite runs beside these tests
-            # (scripts/run-tests), and torch's threads, when the cores are taken, can make a
-            # 2 s brief take 8 s and an article outlast its time limit.
+            # (scripts/run-tests), and with the cores taken, torch's two threads made a brief
+            # of about 2 s take 7.5 s and an article outlast its time limit.
             "RINGKAS_TORCH_THREADS": "1",
             "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
             "PYTHONUNBUFFERED": "1",

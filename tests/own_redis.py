@@ -31,9 +31,13 @@ class OwnRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def persistence_args(self) -> list[str]:
+        """What redis-server is told to keep on disk: nothing."""
+        return ["--save", "", "--appendonly", "no"]
+
     def start(self) -> None:
         args = [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--save", "", "--appendonly", "no"]
+        args += self.persistence_args()
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True
         )
@@ -51,6 +55,7 @@ class OwnRedis:
             client.close()
 
     def stop(self) -> None:
+        """SIGTERM: redis-server's graceful shutdown (it flushes an AOF)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(10)

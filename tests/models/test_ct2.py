@@ -116,13 +116,20 @@ def test_pipeline_uses_the_converted_model_when_present(float32: Settings) -> No
     )
 
 
-def test_int8_translates_every_sentence(settings: Settings, tmp_path: Path) -> None:
-    int8 = settings.model_copy(update={"ct2_dir": str(tmp_path), "ct2_quantization": "int8"})
+@pytest.fixture(scope="module")
+def int8_engine(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> ct2.LoadedEngine:
+    """The demo id→en model converted to int8, the production weights' format, and loaded."""
+    folder = tmp_path_factory.mktemp("ct2-int8")
+    int8 = settings.model_copy(update={"ct2_dir": str(folder), "ct2_quantization": "int8"})
     ct2.convert("translate:id-en", int8.pipeline_options().models)
     engine = ct2.load_engine("translate:id-en", int8.pipeline_options().models)
     assert engine is not None
+    return engine
+
+
+def test_int8_translates_every_sentence(int8_engine: ct2.LoadedEngine) -> None:
     sentences = [*seed_sentences()[:10], "", " ".join(seed_sentences()[:15])]
-    outputs = ct2.CTranslate2Translator(engine, DecodingOptions()).translate_batch(sentences)
+    outputs = ct2.CTranslate2Translator(int8_engine, DecodingOptions()).translate_batch(sentences)
     assert len(outputs) == len(sentences)
     assert outputs[10] == ""
     assert all(outputs[:10]) and outputs[11]
@@ -130,15 +137,10 @@ def test_int8_translates_every_sentence(settings: Settings, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("invariant", [True, False])
 def test_batch_invariant_sentences_get_one_translation_whatever_their_batch(
-    settings: Settings, tmp_path: Path, invariant: bool
+    settings: Settings, int8_engine: ct2.LoadedEngine, invariant: bool
 ) -> None:
-    int8 = settings.model_copy(
-        update={"ct2_dir": str(tmp_path), "ct2_quantization": "int8", "batch_invariant": invariant}
-    )
-    ct2.convert("translate:id-en", int8.pipeline_options().models)
-    engine = ct2.load_engine("translate:id-en", int8.pipeline_options().models)
-    assert engine is not None
-    translator = ct2.CTranslate2Translator(engine, int8.pipeline_options().decoding)
+    options = settings.model_copy(update={"batch_invariant": invariant}).pipeline_options()
+    translator = ct2.CTranslate2Translator(int8_engine, options.decoding)
     sentences = list(dict.fromkeys(seed_sentences()))[:24]
     together = translator.translate_scored(sentences)
     alone = [translator.translate_scored([s])[0] for s in sentences]

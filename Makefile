@@ -38,7 +38,7 @@ services:
 # the demo asks the hub once, briefly (ringkas/hub_models.py).
 test: export HF_HUB_OFFLINE ?= 1
 test: services lint demo-models
-	PY=$(PY) bash scripts/run-tests
+	$(PY) -m pytest
 
 clean:
 	rm -rf var out .pytest_cache .ruff_cache .mypy_cache

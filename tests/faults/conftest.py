@@ -42,9 +42,9 @@ def fault_env(demo_env: dict[str, str]) -> Callable[..., dict[str, str]]:
             "RINGKAS_TASK_TIME_LIMIT_S": "60",
             "RINGKAS_LEASE_S": "3",
             "RINGKAS_LEASE_SWEEP_INTERVAL_S": "1",
-            # One thread per worker process: the rest of the suite runs beside these tests
-            # (scripts/run-tests), and with the cores taken, torch's two threads made a brief
-            # of about 2 s take 7.5 s and an article outlast its time limit.
+            # One thread per worker process: with the cores taken (a busy machine), torch's
+            # two threads made a brief of about 2 s take 7.5 s and an article outlast its
+            # time limit.
             "RINGKAS_TORCH_THREADS": "1",
             "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
             "PYTHONUNBUFFERED": "1",
